@@ -1,0 +1,68 @@
+# Monozukuri Portal: `make run` serves the portal with demo data, `make test` checks everything.
+# With DATABASE_URL unset, both use a project-local PostgreSQL cluster in .pg/ (portal/devdb.py).
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE := portal.settings
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint fmt bench db db-stop messages clean
+
+# The venv, re-created when it is missing or older than Python 3.12.
+$(VENV)/.python-ok:
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    python=$$(scripts/find-python) || exit 1; \
+	    echo "Creating $(VENV) with $$python"; \
+	    rm -rf $(VENV) && "$$python" -m venv $(VENV); \
+	fi
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-ok requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+db: $(VENV)/.installed
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m portal.devdb start; fi
+
+db-stop:
+	@$(PY) -m portal.devdb stop
+
+run: db
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  Monozukuri Portal: http://127.0.0.1:$(PORT)/   (English: http://127.0.0.1:$(PORT)/en/, staff: /admin/)"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-test db
+	scripts/system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed-test db
+	$(PY) manage.py migrate --noinput
+	$(PY) bench/run.py
+
+# Refresh the Japanese catalogue after changing strings (needs gettext), then translate and compile.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l ja --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l ja --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal import dates
+from portal.choices import MunicipalityKind
+from portal.models import FundingScheme, Meeting, Municipality, Organisation, Subprefecture, User, WorkingGroup
+
+
+class OrganisationScopedAdmin(SimpleHistoryAdmin):
+    """Admin of a listing that a partner editor may only see and edit for its own organisation.
+
+    The scoping is in the queryset, so another organisation's object is "not found" for them, whatever
+    the URL; the organisation of what they create or save is set by the server, never by the form.
+    Users with ``portal.manage_all_listings`` (the secretariat) see everything.
+    """
+
+    organisation_field = "provider"  # lookup from the model to its Organisation
+
+    @staticmethod
+    def is_scoped(request) -> bool:
+        return not request.user.has_perm("portal.manage_all_listings")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self.is_scoped(request):
+            return queryset
+        if request.user.organisation_id is None:
+            return queryset.none()
+        return queryset.filter(**{self.organisation_field: request.user.organisation_id})
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        if self.is_scoped(request) and self.organisation_field != "pk":
+            exclude.append(self.organisation_field)
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        if self.is_scoped(request) and self.organisation_field != "pk":
+            setattr(obj, f"{self.organisation_field}_id", request.user.organisation_id)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Subprefecture)
+class SubprefectureAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name_en", "kind", "seat", "municipality_count"]
+    readonly_fields = ["slug"]
+    search_fields = ["name", "name_kana", "name_en"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("seat")
+            .annotate(n_municipalities=Count("municipalities", filter=~Q(municipalities__kind=MunicipalityKind.WARD)))
+        )
+
+    @admin.display(description=_("municipalities"), ordering="n_municipalities")
+    def municipality_count(self, obj):
+        return obj.n_municipalities
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_kana", "name_en", "kind", "subprefecture"]
+    list_filter = ["subprefecture", "kind"]
+    list_select_related = ["subprefecture"]
+    search_fields = ["code", "name", "name_kana", "name_en"]
+    readonly_fields = ["code", "kind", "subprefecture", "parent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdmin):
+    organisation_field = "pk"
+    list_display = ["name", "short_name", "category", "is_member", "sort_order"]
+    list_filter = ["category", "is_member"]
+    search_fields = ["name", "name_en", "short_name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.is_scoped(request):
+            return ["name", "category", "is_member", "sort_order"]
+        return super().get_readonly_fields(request, obj)
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "secretariat"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not WorkingGroup.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "fiscal_year_label", "title", "venue"]
+    date_hierarchy = "held_on"
+    search_fields = ["title", "venue", "summary"]
+
+    @admin.display(description=_("fiscal year"), ordering="held_on")
+    def fiscal_year_label(self, obj):
+        return dates.format_fiscal_year(obj.fiscal_year)
+
+
+@admin.register(FundingScheme)
+class FundingSchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sponsor", "is_active", "sort_order"]
+    list_editable = ["is_active", "sort_order"]
+    list_filter = ["sponsor", "is_active"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "last_name", "first_name", "organisation", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups", "organisation"]
+    list_select_related = ["organisation"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets[:1],
+        (_("Personal info"), {"fields": ("last_name", "first_name", "email", "organisation")}),
+        *DjangoUserAdmin.fieldsets[2:],
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "organisation", "usable_password", "password1", "password2"),
+            },
+        )
+    ]

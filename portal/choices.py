@@ -1,0 +1,82 @@
+"""The shared vocabulary (DESIGN.md): one TextChoices per list, values are the public slugs.
+
+Used alike by models, filters, CSV, URLs and the API. This module imports nothing from the project.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Audience(models.TextChoices):
+    ELEMENTARY = "elementary", _("Elementary school pupils")
+    JUNIOR_HIGH = "junior_high", _("Junior high school pupils")
+    HIGH_SCHOOL = "high_school", _("High school students")
+    UNIVERSITY = "university", _("College and university students")
+    TEACHER = "teacher", _("Teachers")
+    PARENT = "parent", _("Parents")
+    GENERAL = "general", _("General public and young people")
+
+
+class Industry(models.TextChoices):
+    FOOD = "food", _("Food")
+    BEVERAGE = "beverage", _("Beverages")
+    CONFECTIONERY = "confectionery", _("Confectionery")
+    DAIRY = "dairy", _("Dairy")
+    BREWING = "brewing", _("Brewing")
+    PAPER = "paper", _("Paper and pulp")
+    AUTOMOTIVE = "automotive", _("Automotive")
+    STEEL = "steel", _("Steel")
+    MACHINERY = "machinery", _("Machinery")
+    ELECTRONICS = "electronics", _("Electronics")
+    CHEMICALS = "chemicals", _("Chemicals")
+    WOOD = "wood", _("Wood and timber")
+    ENERGY = "energy", _("Energy")
+    CONSTRUCTION = "construction", _("Construction")
+    SHIPBUILDING = "shipbuilding", _("Shipbuilding")
+    PRINTING = "printing", _("Printing")
+    OTHER = "other", _("Other")
+
+
+class SupportOffer(models.TextChoices):
+    FACTORY_TOUR = "factory_tour", _("Factory tours")
+    WORKPLACE_EXPERIENCE = "workplace_experience", _("Workplace experience")
+    INTERNSHIP = "internship", _("Internships")
+    OUTREACH_LECTURE = "outreach_lecture", _("Outreach lectures")
+    ADVISOR_DISPATCH = "advisor_dispatch", _("Dispatch of advisors")
+    PARENT_SEMINAR = "parent_seminar", _("Seminars for parents")
+    TEACHER_TOUR = "teacher_tour", _("Workplace tours for teachers")
+    MATERIALS = "materials", _("Teaching materials")
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class MunicipalityKind(models.TextChoices):
+    CITY = "city", _("City")
+    TOWN = "town", _("Town")
+    VILLAGE = "village", _("Village")
+    WARD = "ward", _("Ward")
+
+
+class SubprefectureKind(models.TextChoices):
+    GENERAL = "general", _("General subprefectural bureau")
+    REGULAR = "regular", _("Subprefectural bureau")
+
+
+class OrganisationCategory(models.TextChoices):
+    NATIONAL = "national", _("National government")
+    PREFECTURE = "prefecture", _("Hokkaido Government")
+    EDUCATION = "education", _("Board of education")
+    PUBLIC_BODY = "public_body", _("Public body")
+    INDUSTRY = "industry", _("Industry association")
+    PRIVATE = "private", _("Private organisation")
+
+
+class FundingSponsor(models.TextChoices):
+    NATIONAL = "national", _("National government")
+    PREFECTURE = "prefecture", _("Hokkaido Government")
+    NONE = "none", _("No budget")

@@ -1,0 +1,26 @@
+"""The whole URL map. Japanese at /, English at /en/ (DESIGN.md, public URL contract)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("admin/", admin.site.urls),
+    path("", include("programmes.urls")),
+    path("", include("supporters.urls")),
+    path("", include("seminars.urls")),
+    prefix_default_language=False,
+)

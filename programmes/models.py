@@ -1,0 +1,1 @@
+"""Models of the programmes app: added by its issue."""

@@ -1,0 +1,1 @@
+"""Models of the seminars app: added by its issue."""

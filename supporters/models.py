@@ -1,0 +1,1 @@
+"""Models of the supporters app: added by its issue."""
