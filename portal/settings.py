@@ -6,6 +6,7 @@ DEBUG=false, ALLOWED_HOSTS and DATABASE_URL (see README.md).
 """
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -47,7 +48,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+if not DEBUG:  # in development runserver serves static files itself
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -115,9 +118,40 @@ STORAGES = {
     },
 }
 
-# E-mail: EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.jp:587), console by default.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+
+# E-mail: EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.jp:587, smtps://…:465, smtp://host:25,
+# console:// (the default: mail is printed), file:///var/mail/portal, locmem://, dummy://.
+def mailer_from_url(url: str) -> dict:
+    parts = urlsplit(url)
+    simple = {"console": "console", "locmem": "locmem", "dummy": "dummy", "file": "filebased"}
+    if parts.scheme in simple:
+        config = {"BACKEND": f"django.core.mail.backends.{simple[parts.scheme]}.EmailBackend"}
+        if parts.scheme == "file":
+            config["OPTIONS"] = {"file_path": parts.path}
+        return config
+    if parts.scheme in ("smtp", "smtp+tls", "smtps", "smtp+ssl"):
+        use_ssl = parts.scheme in ("smtps", "smtp+ssl")
+        use_tls = parts.scheme == "smtp+tls"
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": parts.port or (465 if use_ssl else 587 if use_tls else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": use_tls,
+                "use_ssl": use_ssl,
+                "timeout": 20,
+            },
+        }
+    raise ImproperlyConfigured(
+        f"EMAIL_URL has an unknown scheme {parts.scheme!r} (use smtp+tls://, smtps://, console://…)"
+    )
+
+
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("Set EMAIL_URL in the environment: DEBUG is off and mail would not be sent.")
+MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Monozukuri Portal <noreply@monozukuri.example.jp>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Secretariat", address) for address in env.list("ADMINS", default=[])]

@@ -1,0 +1,30 @@
+"""Shared fixtures. Tests run against real PostgreSQL (the development cluster, or DATABASE_URL).
+
+The test database is created by running every migration, so the regions, the working group and the
+role groups loaded by data migrations are there in every test.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.roles import PARTNER_EDITOR, SECRETARIAT
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def secretariat_user(db, organisation):
+    user = UserFactory(is_staff=True, organisation=organisation)
+    user.groups.add(Group.objects.get(name=SECRETARIAT))
+    return user
+
+
+@pytest.fixture
+def partner_editor(db, organisation):
+    user = UserFactory(is_staff=True, organisation=organisation)
+    user.groups.add(Group.objects.get(name=PARTNER_EDITOR))
+    return user
