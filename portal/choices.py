@@ -80,3 +80,9 @@ class FundingSponsor(models.TextChoices):
     NATIONAL = "national", _("National government")
     PREFECTURE = "prefecture", _("Hokkaido Government")
     NONE = "none", _("No budget")
+
+
+class FeeKind(models.TextChoices):
+    FREE = "free", _("Free")
+    PAID = "paid", _("Paid")
+    UNKNOWN = "unknown", _("Ask the host")

@@ -6,4 +6,4 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes")
     # Header navigation entries (URL name, label), collected by portal.context_processors.
-    portal_nav = ()
+    portal_nav = (("programmes:tour-list", _("Factory tours")),)

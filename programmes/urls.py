@@ -1,5 +1,12 @@
-"""Public URLs of the programmes app (see the URL contract in DESIGN.md); pages arrive with their issues."""
+"""Public URLs of the programmes app (the URL contract in DESIGN.md)."""
+
+from django.urls import path
+
+from programmes import views
 
 app_name = "programmes"
 
-urlpatterns = []
+urlpatterns = [
+    path("tours/", views.tour_list, name="tour-list"),
+    path("tours/<int:pk>/", views.tour_detail, name="tour-detail"),
+]

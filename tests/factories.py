@@ -44,3 +44,18 @@ class FundingSchemeFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"テスト事業{n}")
     sponsor = FundingSponsor.NATIONAL
+
+
+class FactoryTourFactory(DjangoModelFactory):
+    """A published tour in 北見市 by default; pass status=ListingStatus.DRAFT etc. to change."""
+
+    class Meta:
+        model = "programmes.FactoryTour"
+
+    name = factory.Sequence(lambda n: f"テスト工場{n}")
+    company_name = factory.Sequence(lambda n: f"テスト製作所{n}株式会社")
+    provider = factory.SubFactory(OrganisationFactory)
+    municipality_id = "012084"  # 北見市
+    industry = "machinery"
+    audiences = factory.LazyFunction(lambda: ["junior_high"])
+    status = "published"

@@ -26,6 +26,10 @@ def test_the_roles_exist_with_their_permissions():
         "view_fundingscheme",
         "view_organisation",
         "change_organisation",
+        # every listing model (subclasses of ProvidedListing): add, change, view, never delete or publish
+        "add_factorytour",
+        "change_factorytour",
+        "view_factorytour",
     }
 
 

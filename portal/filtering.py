@@ -1,0 +1,89 @@
+"""What every public listing's FilterSet shares: bad values are ignored and reported, active filters
+become removable chips. One FilterSet drives a listing's page, its PDF and its map (STYLE.md)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class FlagFilter(django_filters.Filter):
+    """A yes-only checkbox filter (?bus_parking=1): filters on ``lookup_value`` when set."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, lookup_value=True, **kwargs):
+        self.lookup_value = lookup_value
+        kwargs.setdefault(
+            "widget", forms.CheckboxInput(check_test=lambda value: str(value).lower() in {"1", "true", "on", "yes"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{self.field_name: self.lookup_value})
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """Invalid values never fail: django-filter skips fields whose value does not validate; we say which."""
+
+    #: parameters that are not filters but belong to the page (kept in links, never shown as chips)
+    page_parameters = ("page",)
+
+    def ignored(self) -> list[dict]:
+        """Each parameter whose value was ignored, with the raw value and why."""
+        if not self.is_bound:
+            return []
+        return [
+            {
+                "name": name,
+                "label": self.form.fields[name].label if name in self.form.fields else name,
+                "value": self.data.get(name, ""),
+                "message": " ".join(errors),
+            }
+            for name, errors in self.form.errors.items()
+        ]
+
+    def active(self) -> list[dict]:
+        """Each applied filter as a chip: its label, its value in words, the query string without it."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return []
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], False) or name in self.form.errors or name not in self.data:
+                continue
+            field = self.form.fields[name]
+            chips.append(
+                {
+                    "name": name,
+                    "label": field.label,
+                    "value": self.display_value(name, value),
+                    "remove": self.query_without(name),
+                }
+            )
+        return chips
+
+    def display_value(self, name, value) -> str:
+        field = self.form.fields[name]
+        if isinstance(field, forms.BooleanField):
+            return str(_("yes"))
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            return str(dict((str(k), v) for k, v in field.choices).get(str(value), value))
+        if hasattr(value, "display_name"):
+            return value.display_name
+        return str(value)
+
+    def query_without(self, *names: str) -> str:
+        """The current query string without ``names`` (and without the page number)."""
+        data = self.data.copy()
+        for name in (*names, *self.page_parameters):
+            data.pop(name, None)
+        return data.urlencode()
+
+    def query(self) -> str:
+        """The current query string without the page number (for pagination and the PDF/map links)."""
+        return self.query_without()

@@ -1,0 +1,151 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal import dates
+from portal.admin import OrganisationScopedAdmin
+from programmes import services
+from programmes.models import FactoryTour
+
+
+class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
+    title = _("information confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("this_year", _("in this fiscal year")),
+            ("not_this_year", _("not in this fiscal year")),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = queryset.not_confirmed_in_fiscal_year()
+        if self.value() == "not_this_year":
+            return stale
+        if self.value() == "this_year":
+            return queryset.exclude(pk__in=stale.values("pk"))
+        return queryset
+
+
+@admin.register(FactoryTour)
+class FactoryTourAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "company_name", "municipality", "industry", "status", "confirmed_on", "provider"]
+    list_filter = [
+        "status",
+        ConfirmedThisFiscalYearFilter,
+        "municipality__subprefecture",
+        "industry",
+        "bus_parking",
+        "provider",
+        "is_demo",
+    ]
+    list_select_related = ["municipality", "provider"]
+    search_fields = ["name", "name_kana", "company_name", "municipality__name", "address"]
+    autocomplete_fields = ["municipality"]
+    date_hierarchy = "confirmed_on"
+    actions = ["publish", "archive", "submit_for_review", "return_to_draft", "confirm_today"]
+    # Status changes only through the actions (programmes.services owns the transitions).
+    readonly_fields = ["status", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["status", "provider", "name", "name_kana", "name_en", "company_name", "funding_scheme"]}),
+        (_("Place"), {"fields": ["municipality", "address", "postcode", "latitude", "longitude", "winter_note"]}),
+        (
+            _("The tour"),
+            {
+                "fields": [
+                    "industry",
+                    "audiences",
+                    "description",
+                    "duration_minutes",
+                    ("group_min", "group_max"),
+                    "months",
+                    "weekdays",
+                    "lead_time_days",
+                    ("fee_kind", "fee_amount"),
+                    "fee_note",
+                    "reservation_required",
+                    "bus_parking",
+                    "wheelchair_access",
+                ]
+            },
+        ),
+        (_("Public contact"), {"fields": ["phone", "website"]}),
+        (_("Record"), {"fields": ["confirmed_on", "is_demo", "created_at", "updated_at"]}),
+    ]
+
+    @staticmethod
+    def can_publish(request) -> bool:
+        return request.user.has_perm("programmes.publish_factorytour")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            fields += ["is_demo"]
+        return fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            for name in ("publish", "archive", "return_to_draft"):
+                actions.pop(name, None)
+        return actions
+
+    def _report(self, request, changed, total, done_message):
+        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
+        if changed < total:
+            self.message_user(
+                request,
+                _("%(count)d tours were left as they were (their status does not allow this step).")
+                % {"count": total - changed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publish the selected tours"))
+    def publish(self, request, queryset):
+        changed = services.publish_tours(tours=queryset)
+        self._report(
+            request,
+            changed,
+            queryset.count(),
+            ngettext("%(count)d tour published.", "%(count)d tours published.", changed),
+        )
+
+    @admin.action(description=_("Archive the selected tours"))
+    def archive(self, request, queryset):
+        changed = services.archive_tours(tours=queryset)
+        self._report(
+            request,
+            changed,
+            queryset.count(),
+            ngettext("%(count)d tour archived.", "%(count)d tours archived.", changed),
+        )
+
+    @admin.action(description=_("Submit the selected tours for review"))
+    def submit_for_review(self, request, queryset):
+        changed = services.submit_tours_for_review(tours=queryset)
+        self._report(
+            request,
+            changed,
+            queryset.count(),
+            ngettext("%(count)d tour submitted for review.", "%(count)d tours submitted for review.", changed),
+        )
+
+    @admin.action(description=_("Return the selected tours to draft"))
+    def return_to_draft(self, request, queryset):
+        changed = services.return_tours_to_draft(tours=queryset)
+        self._report(
+            request,
+            changed,
+            queryset.count(),
+            ngettext("%(count)d tour returned to draft.", "%(count)d tours returned to draft.", changed),
+        )
+
+    @admin.action(description=_("Mark the information as confirmed today"))
+    def confirm_today(self, request, queryset):
+        changed = services.confirm_tours(tours=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d tour confirmed on %(date)s.", "%(count)d tours confirmed on %(date)s.", changed)
+            % {"count": changed, "date": dates.format_date(dates.today())},
+            messages.SUCCESS,
+        )
