@@ -33,6 +33,7 @@ db-stop:
 	@$(PY) -m portal.devdb stop
 
 run: db
+	@scripts/pdf-fonts || echo "PDFs will use a fallback Japanese font (slower)."
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo

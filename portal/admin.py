@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,6 +44,25 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         if self.is_scoped(request) and self.organisation_field != "pk":
             setattr(obj, f"{self.organisation_field}_id", request.user.organisation_id)
         super().save_model(request, obj, form, change)
+
+    # The history pages of django-simple-history fall back to the historical records when the scoped
+    # queryset misses, which would show another organisation's object: check the scope first.
+    def _in_scope_or_404(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied  # history is an audit record; changes go through the forms and services
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 @admin.register(Subprefecture)
@@ -144,3 +166,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+
+# The engines of the core register their own admin classes.
+from portal.enquiries import admin as enquiries_admin  # noqa: E402,F401

@@ -86,3 +86,21 @@ class FeeKind(models.TextChoices):
     FREE = "free", _("Free")
     PAID = "paid", _("Paid")
     UNKNOWN = "unknown", _("Ask the host")
+
+
+class EnquiryKind(models.TextChoices):
+    """What a school (or company) asks for through the one request workflow (portal.enquiries)."""
+
+    TOUR = "tour", _("Factory tour")
+    LECTURE = "lecture", _("Outreach lecture")
+    ADVISOR = "advisor", _("Senior advisor")
+
+
+class EnquiryStatus(models.TextChoices):
+    """new → in progress → accepted / declined → done; portal.enquiries.services owns the transitions."""
+
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    DONE = "done", _("Done")

@@ -273,3 +273,7 @@ class ProvidedListing(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Models of the core's engines live in their packages; importing them here lets Django find them.
+from portal.enquiries.models import Enquiry, EnquiryEvent  # noqa: E402,F401

@@ -19,6 +19,9 @@ PARTNER_EDITOR_PERMISSIONS = {
     ("portal", "view_fundingscheme"),
     ("portal", "view_organisation"),
     ("portal", "change_organisation"),
+    # requests from schools for what their organisation provides (scoped in the admin)
+    ("portal", "view_enquiry"),
+    ("portal", "change_enquiry"),
 }
 LISTING_ACTIONS = ("add", "change", "view")
 
@@ -30,8 +33,14 @@ def listing_models(apps=global_apps):
     return [model for model in apps.get_models() if issubclass(model, ProvidedListing)]
 
 
-def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
-    """Give each role group its permissions. Safe to run any number of times."""
+def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS, sender=None, **_kwargs) -> None:
+    """Give each role group its permissions. Safe to run any number of times.
+
+    As a post_migrate receiver it acts once per migrate (or flush), after the last app's permissions
+    exist: post_migrate is sent once for every app that has models.
+    """
+    if sender is not None and sender is not _last_app_with_models():
+        return
     Group = global_apps.get_model("auth", "Group")
     Permission = global_apps.get_model("auth", "Permission")
 
@@ -49,3 +58,7 @@ def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
             if (permission.content_type.app_label, permission.codename) in wanted
         ]
         groups[PARTNER_EDITOR].permissions.set(permissions)
+
+
+def _last_app_with_models():
+    return [config for config in global_apps.get_app_configs() if config.models_module is not None][-1]

@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +107,13 @@ TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Third-party front-end files are installed from PyPI (requirements.txt), never committed: Leaflet and its
+# markercluster plugin come as XStatic packages and are served under static/vendor/.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("vendor/leaflet.markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -114,7 +122,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "portal.staticfiles.PortalStaticFilesStorage"
     },
 }
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from portal.enquiries import views as enquiry_views
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
@@ -18,7 +19,11 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("map/", views.map_page, name="map"),
+    path("map/features.geojson", views.map_features, name="map-features"),
     path("admin/", admin.site.urls),
+    path("enquiries/<str:token>/", enquiry_views.enquiry_status, name="enquiry-status"),
     path("", include("programmes.urls")),
     path("", include("supporters.urls")),
     path("", include("seminars.urls")),

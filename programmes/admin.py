@@ -1,11 +1,16 @@
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from portal import dates
 from portal.admin import OrganisationScopedAdmin
+from portal.importing import CSVFormat, ImportFileError, XLSXFormat
 from programmes import services
 from programmes.models import FactoryTour
+from programmes.resources import FactoryTourResource, tour_import_options
 
 
 class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
@@ -28,7 +33,7 @@ class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(FactoryTour)
-class FactoryTourAdmin(OrganisationScopedAdmin):
+class FactoryTourAdmin(ImportExportMixin, OrganisationScopedAdmin):
     list_display = ["name", "company_name", "municipality", "industry", "status", "confirmed_on", "provider"]
     list_filter = [
         "status",
@@ -73,9 +78,58 @@ class FactoryTourAdmin(OrganisationScopedAdmin):
         (_("Record"), {"fields": ["confirmed_on", "is_demo", "created_at", "updated_at"]}),
     ]
 
+    # Import and export in the Japanese spreadsheet layout (programmes/resources.py): a preview first, then
+    # all or nothing; partner editors import for their own organisation only.
+    resource_classes = [FactoryTourResource]
+    formats = [CSVFormat, XLSXFormat]
+    import_error_display = ("message",)
+
     @staticmethod
     def can_publish(request) -> bool:
         return request.user.has_perm("programmes.publish_factorytour")
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return tour_import_options(request.user)
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        if self.is_scoped(request) and request.user.organisation_id is None:
+            return False
+        return request.user.has_perms(
+            [f"{opts.app_label}.add_{opts.model_name}", f"{opts.app_label}.change_{opts.model_name}"]
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def _report_import_errors(self, request, result) -> None:
+        for line in result.messages():
+            self.message_user(request, line, messages.ERROR)
+        self.message_user(request, _("Nothing was imported: correct the file and upload it again."), messages.ERROR)
+
+    def import_action(self, request, **kwargs):
+        """The preview: every problem of the file is also listed at the top, in Japanese, with its line."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self._report_import_errors(request, result)
+        return response
+
+    def process_result(self, result, request):
+        """The confirmed import: it was rolled back whole if any row went wrong meanwhile."""
+        if result.has_errors() or result.has_validation_errors():
+            self._report_import_errors(request, result)
+            return HttpResponseRedirect(
+                reverse("admin:programmes_factorytour_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
+from django.urls import reverse
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +196,9 @@ class FactoryTour(BilingualMixin, ProvidedListing):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:tour-detail", args=[self.pk])
 
     def clean(self):
         if self.group_min and self.group_max and self.group_min > self.group_max:

@@ -1,7 +1,14 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
 
+from portal import pdf
+from programmes import services
 from programmes.filters import FactoryTourFilter
+from programmes.forms import TourRequestForm
 from programmes.models import FactoryTour
 
 TOURS_PER_PAGE = 20
@@ -40,3 +47,53 @@ def tour_detail(request, pk: int):
         pk=pk,
     )
     return render(request, "programmes/tour_detail.html", {"tour": tour})
+
+
+#: The most tours one PDF prints (about 125 A4 pages); the PDF says when the list was cut there.
+PDF_MAX_TOURS = 1000
+
+
+def tour_pdf(request):
+    """/tours/pdf/: the same filtered list as /tours/, every matching tour (up to PDF_MAX_TOURS), as an A4 PDF."""
+    tour_filter = filtered_tours(request)
+    tours = list(tour_filter.qs[: PDF_MAX_TOURS + 1])
+    capped = len(tours) > PDF_MAX_TOURS
+    del tours[PDF_MAX_TOURS:]
+    total = tour_filter.qs.count() if capped else len(tours)
+    rows = [
+        (tour, pdf.qr_png_data_uri(request.build_absolute_uri(reverse("programmes:tour-detail", args=[tour.pk]))))
+        for tour in tours
+    ]
+    return pdf.pdf_response(
+        request,
+        "programmes/pdf/tour_list.html",
+        {
+            "tours": rows,
+            "total": total,
+            "capped": capped,
+            "conditions": pdf.conditions_in_words(tour_filter),
+            "ignored": pdf.ignored_in_words(tour_filter),
+            "near": getattr(tour_filter.form, "cleaned_data", {}).get("near"),
+        },
+        title=gettext("Factory tours"),
+        filename=pdf.pdf_filename("factory-tours"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tour_request(request, pk: int):
+    """/tours/<id>/request/: a school asks to visit a published tour; then its private status page."""
+    tour = get_object_or_404(FactoryTour.objects.published().select_related("municipality", "provider"), pk=pk)
+    form = TourRequestForm(request.POST if request.method == "POST" else None, tour=tour)
+    if request.method == "POST" and form.is_valid():
+        enquiry = services.request_tour(tour=tour, data=form.enquiry_data(), base_url=request.build_absolute_uri("/"))
+        messages.success(
+            request,
+            gettext(
+                "Thank you: we have received your request and sent a confirmation e-mail to %(email)s. "
+                "Its link brings you back to this page."
+            )
+            % {"email": enquiry.email},
+        )
+        return redirect("enquiry-status", token=enquiry.access_token)
+    return render(request, "programmes/tour_request.html", {"tour": tour, "form": form})

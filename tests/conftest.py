@@ -11,6 +11,12 @@ from portal.roles import PARTNER_EDITOR, SECRETARIAT
 from tests.factories import OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users need a password, not a slow one: MD5 instead of PBKDF2's many rounds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

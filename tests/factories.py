@@ -4,7 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from portal.choices import FundingSponsor, OrganisationCategory
-from portal.models import FundingScheme, Meeting, Organisation, User
+from portal.models import FundingScheme, Meeting, Municipality, Organisation, User
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -55,7 +55,10 @@ class FactoryTourFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト工場{n}")
     company_name = factory.Sequence(lambda n: f"テスト製作所{n}株式会社")
     provider = factory.SubFactory(OrganisationFactory)
-    municipality_id = "012084"  # 北見市
+    municipality = factory.LazyAttribute(lambda tour: Municipality.objects.get(code=tour.municipality_code))
     industry = "machinery"
     audiences = factory.LazyFunction(lambda: ["junior_high"])
     status = "published"
+
+    class Params:
+        municipality_code = "012084"  # 北見市

@@ -26,6 +26,8 @@ def test_the_roles_exist_with_their_permissions():
         "view_fundingscheme",
         "view_organisation",
         "change_organisation",
+        "view_enquiry",
+        "change_enquiry",
         # every listing model (subclasses of ProvidedListing): add, change, view, never delete or publish
         "add_factorytour",
         "change_factorytour",
@@ -122,3 +124,19 @@ def test_admin_pages_do_not_multiply_queries(client, secretariat_user, django_as
         assert client.get(reverse("admin:portal_municipality_changelist")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:portal_subprefecture_changelist")).status_code == 200
+
+
+def test_partner_editor_cannot_read_another_organisations_listing_history(client, partner_editor):
+    from tests.factories import FactoryTourFactory
+
+    other = FactoryTourFactory(name="他機関の工場見学")
+    own = FactoryTourFactory(name="自機関の工場見学", provider=partner_editor.organisation)
+    client.force_login(partner_editor)
+    assert client.get(reverse("admin:programmes_factorytour_history", args=[other.pk])).status_code == 404
+    version = other.history.first()
+    url = reverse("admin:programmes_factorytour_simple_history", args=[other.pk, version.history_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "乗っ取り"}).status_code == 404
+    response = client.get(reverse("admin:programmes_factorytour_history", args=[own.pk]))
+    assert response.status_code == 200
+    assert "自機関の工場見学" in response.content.decode()

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
         ("/en/about/", "en", "Hokkaido Working Group for the Next Generation in Monozukuri"),
         ("/accessibility/", "ja", "JIS X 8341-3:2016"),
         ("/en/accessibility/", "en", "JIS X 8341-3:2016"),
+        ("/privacy/", "ja", "翌年度末まで保存"),
+        ("/en/privacy/", "en", "never included in open data"),
     ],
 )
 def test_page_in_each_language(client, path, lang, heading, django_assert_max_num_queries):

@@ -26,7 +26,7 @@ def tours():
             name="製紙工場見学",
             name_kana="せいしこうじょうけんがく",
             company_name="王子製紙株式会社",
-            municipality_id="012131",  # 苫小牧市 (胆振)
+            municipality_code="012131",  # 苫小牧市 (胆振)
             industry="paper",
             audiences=["elementary", "junior_high"],
             group_min=10,
@@ -40,7 +40,7 @@ def tours():
             name="ヨウセツ体験工房",
             company_name="北見溶接工業株式会社",
             description="溶接ロボットの実演を見学します",
-            municipality_id="012084",  # 北見市 (オホーツク)
+            municipality_code="012084",  # 北見市 (オホーツク)
             industry="machinery",
             audiences=["junior_high", "high_school"],
             group_min=5,
@@ -55,7 +55,7 @@ def tours():
         "dairy": FactoryTourFactory(
             name="牧場とチーズ工房",
             company_name="十勝乳業",
-            municipality_id="016373",  # 芽室町 (十勝)
+            municipality_code="016373",  # 芽室町 (十勝)
             industry="dairy",
             audiences=["elementary"],
             group_min=None,
@@ -67,7 +67,7 @@ def tours():
         "sapporo": FactoryTourFactory(
             name="ビール工場",
             company_name="札幌麦酒株式会社",
-            municipality_id="011037",  # 札幌市東区
+            municipality_code="011037",  # 札幌市東区
             industry="brewing",
             audiences=["general"],
             group_max=100,
@@ -76,7 +76,7 @@ def tours():
             confirmed_on=dt.date(2025, 4, 1),
         ),
         "draft": FactoryTourFactory(
-            name="下書きの製紙工場", municipality_id="012131", industry="paper", status=ListingStatus.DRAFT
+            name="下書きの製紙工場", municipality_code="012131", industry="paper", status=ListingStatus.DRAFT
         ),
     }
 
