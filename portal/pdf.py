@@ -17,7 +17,6 @@ decoded here rather than by urllib, and the page margins hold plain strings; see
 import base64
 import datetime as dt
 import gc
-import logging
 import re
 import struct
 import urllib.parse
@@ -33,15 +32,11 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from portal import dates
-
-# WeasyPrint logs each rendering step at INFO (some already on import): keep the server log for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-from weasyprint import CSS, HTML  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 #: The CSS font stack of every PDF, first choice first (see the module docstring).
 FONT_FAMILIES = ("BIZ UDPGothic", "IPAexGothic", "Noto Sans CJK JP", "sans-serif")

@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import opendata, views
 from portal.enquiries import views as enquiry_views
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -22,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("map/", views.map_page, name="map"),
     path("map/features.geojson", views.map_features, name="map-features"),
+    path("opendata/", opendata.opendata_page, name="opendata"),
+    path("opendata/<slug:slug>.csv", opendata.dataset_csv, name="opendata-csv"),
+    path("opendata/<slug:slug>.json", opendata.dataset_json, name="opendata-json"),
     path("admin/", admin.site.urls),
     path("enquiries/<str:token>/", enquiry_views.enquiry_status, name="enquiry-status"),
     path("", include("programmes.urls")),

@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -13,12 +14,20 @@ from portal.models import FundingScheme, Meeting, Organisation, Subprefecture, W
 
 
 def home(request):
+    # Each app contributes its sections (portal core imports no app): AppConfig.home_sections(request).
+    sections = [
+        section
+        for config in apps.get_app_configs()
+        if hasattr(config, "home_sections")
+        for section in config.home_sections(request)
+    ]
     return render(
         request,
         "portal/home.html",
         {
             "working_group": WorkingGroup.load(),
             "subprefectures": Subprefecture.objects.all(),
+            "home_sections": sections,
         },
     )
 

@@ -38,6 +38,20 @@ class ProgrammesConfig(AppConfig):
             form_fields=self.map_filter_fields,
         )
 
+    def home_sections(self, request) -> list[dict]:
+        """What the home page shows of this app: the tour search and a few recently confirmed tours."""
+        from programmes.filters import FactoryTourFilter
+        from programmes.models import FactoryTour
+
+        featured = FactoryTour.objects.published().featured()[:3]
+        return [
+            {
+                "template": "programmes/_home_tours.html",
+                "form": FactoryTourFilter(queryset=FactoryTour.objects.none()).form,
+                "tours": list(featured.select_related("municipality__subprefecture")),
+            }
+        ]
+
     def add_demo_arguments(self, parser) -> None:
         parser.add_argument(
             "--tours",
@@ -54,3 +68,9 @@ class ProgrammesConfig(AppConfig):
         from programmes.demo import seed_demo_tours
 
         seed_demo_tours(generated=options.get("tours") or 0, stdout=stdout)
+
+    def opendata_datasets(self) -> list:
+        """The datasets this app offers on /opendata/ (portal.opendata.Dataset): the published tours."""
+        from programmes.opendata import factory_tour_dataset
+
+        return [factory_tour_dataset()]

@@ -59,6 +59,10 @@ class FactoryTourQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(provider=organisation)
 
+    def featured(self):
+        """Recently confirmed first (fresh information), real tours before demo data."""
+        return self.order_by("is_demo", models.F("confirmed_on").desc(nulls_last=True), "-updated_at")
+
     def not_confirmed_in_fiscal_year(self, year: int | None = None):
         """Tours whose information was not confirmed in the given fiscal year (this one by default)."""
         first, _last = dates.fiscal_year_bounds(year if year is not None else dates.fiscal_year())

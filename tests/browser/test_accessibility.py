@@ -8,6 +8,7 @@ PAGES = [
     ("/about/", 200),
     ("/accessibility/", 200),
     ("/privacy/", 200),
+    ("/opendata/", 200),
     ("/en/", 200),
     ("/en/about/", 200),
     ("/en/accessibility/", 200),

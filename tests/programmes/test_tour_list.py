@@ -218,3 +218,18 @@ def test_english_list(client, tours):
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "Paper and pulp" in html
+
+
+def test_home_page_offers_the_tour_search_and_a_few_tours(client, tours, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    html = response.content.decode()
+    assert 'action="/tours/"' in html
+    assert 'name="group_size"' in html
+    assert "下書きの製紙工場" not in html
+    # real tours before demo data, recently confirmed first
+    assert [tour.name for tour in response.context["home_sections"][0]["tours"]] == [
+        "ヨウセツ体験工房",
+        "製紙工場見学",
+        "ビール工場",
+    ]
