@@ -25,11 +25,19 @@ def assert_no_axe_violations(page, what):
 @browser_test
 def test_request_a_tour(page, mailoutbox, artifacts):
     tour = FactoryTourFactory(name="製紙工場見学", group_min=10, group_max=50, lead_time_days=14)
+    FactoryTourFactory(name="小さな工房", group_min=2, group_max=10)
     day = dates.today() + dt.timedelta(days=30)
 
-    assert page.goto(f"/tours/{tour.pk}/").status == 200
-    # The request button on the detail page comes with the lead's template change; go to the form directly.
-    assert page.goto(f"/tours/{tour.pk}/request/").status == 200
+    # A teacher filters the list for a class of 38, opens the one tour that fits and asks for a visit.
+    assert page.goto("/tours/").status == 200
+    page.fill("#id_group_size", "38")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url(re.compile(r"group_size=38"))
+    assert page.locator(".tour-card h3").all_inner_texts() == ["製紙工場見学"]
+    page.get_by_role("link", name="製紙工場見学").click()
+    page.wait_for_url(f"**/tours/{tour.pk}/")
+    page.get_by_role("link", name="見学を申し込む").click()
+    page.wait_for_url(f"**/tours/{tour.pk}/request/")
     assert_no_axe_violations(page, "request form")
 
     # Sent empty: the error summary at the top takes the focus and links to each field.
