@@ -57,7 +57,9 @@ fmt: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 
 bench: $(VENV)/.installed-test db
+	@scripts/pdf-fonts || echo "PDFs will use a fallback Japanese font (slower)."
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --tours 10000
 	$(PY) bench/run.py
 
 # Refresh the Japanese catalogue after changing strings (needs gettext), then translate and compile.
