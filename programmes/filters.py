@@ -11,6 +11,7 @@ from portal.filtering import FlagFilter, IntegerFilter, PortalFilterSet
 from portal.geo import distance_km
 from portal.models import Municipality, Subprefecture
 from portal.text import search_terms
+from portal.widgets import FastSelect
 from programmes.models import FactoryTour
 
 SORT_CHOICES = [
@@ -35,6 +36,7 @@ class FactoryTourFilter(PortalFilterSet):
         to_field_name="code",
         method="filter_municipality",
         empty_label=_("All municipalities"),
+        widget=FastSelect,
     )
     industry = django_filters.ChoiceFilter(
         label=_("Industry"), choices=Industry.choices, empty_label=_("All industries")
@@ -58,6 +60,7 @@ class FactoryTourFilter(PortalFilterSet):
         to_field_name="code",
         method="filter_near",
         empty_label=_("Anywhere"),
+        widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
