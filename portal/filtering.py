@@ -87,3 +87,70 @@ class PortalFilterSet(django_filters.FilterSet):
     def query(self) -> str:
         """The current query string without the page number (for pagination and the PDF/map links)."""
         return self.query_without()
+
+
+class _CachedMunicipalityChoices:
+    """Choices of a municipality select, grouped by subprefecture, built once per language and cached:
+    Hokkaido's 189 municipalities are reference data, and building 189 model instances per select and
+    request cost more than the rest of a listing page."""
+
+    CACHE_SECONDS = 600
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from municipality_choices()
+
+    def __len__(self):
+        return 190
+
+    def __bool__(self):
+        return True
+
+
+def municipality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from portal.models import Municipality
+
+    key = f"portal:municipality-choices:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for municipality in Municipality.objects.select_related("subprefecture").order_by(
+            "subprefecture__sort_order", "code"
+        ):
+            groups.setdefault(municipality.subprefecture.short_name, []).append(
+                (municipality.code, municipality.display_name)
+            )
+        choices = list(groups.items())
+        cache.set(key, choices, _CachedMunicipalityChoices.CACHE_SECONDS)
+    return choices
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    iterator = _CachedMunicipalityChoices
+
+    def _get_choices(self):
+        return self.iterator(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class MunicipalityFilter(django_filters.ModelChoiceFilter):
+    """A municipality by its 6-digit code (?near=012084): one query to validate, none to render."""
+
+    field_class = MunicipalityChoiceField
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import Municipality
+        from portal.widgets import FastSelect
+
+        kwargs.setdefault("queryset", Municipality.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)

@@ -196,6 +196,14 @@ class FactoryTour(BilingualMixin, ProvidedListing):
         indexes = [
             models.Index(fields=["status", "municipality"], name="factory_tour_status_muni"),
             GinIndex(fields=["search_folded"], opclasses=["gin_trgm_ops"], name="factory_tour_search_trgm"),
+            # the public list's default order ("recently confirmed"), so a page is read off the index
+            models.Index(
+                models.F("confirmed_on").desc(nulls_last=True),
+                "name",
+                "id",
+                condition=Q(status=ListingStatus.PUBLISHED),
+                name="factory_tour_published_order",
+            ),
         ]
 
     def __str__(self) -> str:

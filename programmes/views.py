@@ -16,7 +16,11 @@ TOURS_PER_PAGE = 20
 
 def filtered_tours(request) -> FactoryTourFilter:
     """The published tours filtered by the request's query: shared by the list, the PDF and the map."""
-    queryset = FactoryTour.objects.published().select_related("municipality__subprefecture", "provider")
+    queryset = (
+        FactoryTour.objects.published()
+        .select_related("municipality__subprefecture", "provider")
+        .defer("search_folded", "name_folded")
+    )
     return FactoryTourFilter(request.GET, queryset=queryset, request=request)
 
 
