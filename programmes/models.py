@@ -60,8 +60,9 @@ class FactoryTourQuerySet(models.QuerySet):
         return self.filter(provider=organisation)
 
     def featured(self):
-        """Recently confirmed first (fresh information), real tours before demo data."""
-        return self.order_by("is_demo", models.F("confirmed_on").desc(nulls_last=True), "-updated_at")
+        """Recently confirmed first (fresh information; demo data is never confirmed), read off the index
+        factory_tour_published_order."""
+        return self.order_by(models.F("confirmed_on").desc(nulls_last=True), "name", "id")
 
     def not_confirmed_in_fiscal_year(self, year: int | None = None):
         """Tours whose information was not confirmed in the given fiscal year (this one by default)."""

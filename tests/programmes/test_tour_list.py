@@ -227,7 +227,7 @@ def test_home_page_offers_the_tour_search_and_a_few_tours(client, tours, django_
     assert 'action="/tours/"' in html
     assert 'name="group_size"' in html
     assert "下書きの製紙工場" not in html
-    # real tours before demo data, recently confirmed first
+    # recently confirmed first
     assert [tour.name for tour in response.context["home_sections"][0]["tours"]] == [
         "ヨウセツ体験工房",
         "製紙工場見学",
