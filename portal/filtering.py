@@ -105,7 +105,7 @@ class _CachedMunicipalityChoices:
         yield from municipality_choices()
 
     def __len__(self):
-        return 190
+        return (self.field.empty_label is not None) + sum(len(group) for _name, group in municipality_choices())
 
     def __bool__(self):
         return True

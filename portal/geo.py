@@ -39,14 +39,6 @@ def distance_km(latitude: float, longitude: float, lat_expr, lng_expr):
     return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(chord))
 
 
-def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """The same distance computed in Python (tests, small lists)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lng2 - lng1)
-    chord = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(chord))
-
-
 # --- GeoJSON (RFC 7946) ----------------------------------------------------------------------------
 
 COORDINATE_DECIMALS = 6  # about 10 cm, as precise as the data

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportExportMixin
 
 from portal import dates
@@ -144,7 +144,10 @@ class FactoryTourAdmin(ImportExportMixin, OrganisationScopedAdmin):
                 actions.pop(name, None)
         return actions
 
-    def _report(self, request, changed, total, done_message):
+    def _change_status(self, request, queryset, service, done_message) -> None:
+        """Run one status service on the selection and say how many changed and how many could not."""
+        total = queryset.count()  # the selection, counted before it changes
+        changed = service(tours=queryset)
         self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
         if changed < total:
             self.message_user(
@@ -156,43 +159,25 @@ class FactoryTourAdmin(ImportExportMixin, OrganisationScopedAdmin):
 
     @admin.action(description=_("Publish the selected tours"))
     def publish(self, request, queryset):
-        changed = services.publish_tours(tours=queryset)
-        self._report(
-            request,
-            changed,
-            queryset.count(),
-            ngettext("%(count)d tour published.", "%(count)d tours published.", changed),
-        )
+        message = ngettext_lazy("%(count)d tour published.", "%(count)d tours published.", "count")
+        self._change_status(request, queryset, services.publish_tours, message)
 
     @admin.action(description=_("Archive the selected tours"))
     def archive(self, request, queryset):
-        changed = services.archive_tours(tours=queryset)
-        self._report(
-            request,
-            changed,
-            queryset.count(),
-            ngettext("%(count)d tour archived.", "%(count)d tours archived.", changed),
-        )
+        message = ngettext_lazy("%(count)d tour archived.", "%(count)d tours archived.", "count")
+        self._change_status(request, queryset, services.archive_tours, message)
 
     @admin.action(description=_("Submit the selected tours for review"))
     def submit_for_review(self, request, queryset):
-        changed = services.submit_tours_for_review(tours=queryset)
-        self._report(
-            request,
-            changed,
-            queryset.count(),
-            ngettext("%(count)d tour submitted for review.", "%(count)d tours submitted for review.", changed),
+        message = ngettext_lazy(
+            "%(count)d tour submitted for review.", "%(count)d tours submitted for review.", "count"
         )
+        self._change_status(request, queryset, services.submit_tours_for_review, message)
 
     @admin.action(description=_("Return the selected tours to draft"))
     def return_to_draft(self, request, queryset):
-        changed = services.return_tours_to_draft(tours=queryset)
-        self._report(
-            request,
-            changed,
-            queryset.count(),
-            ngettext("%(count)d tour returned to draft.", "%(count)d tours returned to draft.", changed),
-        )
+        message = ngettext_lazy("%(count)d tour returned to draft.", "%(count)d tours returned to draft.", "count")
+        self._change_status(request, queryset, services.return_tours_to_draft, message)
 
     @admin.action(description=_("Mark the information as confirmed today"))
     def confirm_today(self, request, queryset):

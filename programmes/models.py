@@ -56,9 +56,6 @@ class FactoryTourQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ListingStatus.PUBLISHED)
 
-    def for_organisation(self, organisation):
-        return self.filter(provider=organisation)
-
     def featured(self):
         """Recently confirmed first (fresh information; demo data is never confirmed), read off the index
         factory_tour_published_order."""

@@ -339,10 +339,3 @@ def test_qr_code_png_scans(tmp_path):
     # one pixel per module is too small for a camera: scale it up as the PDF does when printed
     Image.open(image).resize((330, 330), Image.Resampling.NEAREST).save(image)
     assert run("zbarimg", "--quiet", "--raw", str(image)).split() == ["https://monozukuri.example.jp/tours/123/"]
-
-
-def test_qr_code_as_inline_svg():
-    svg = pdf.qr_svg("https://monozukuri.example.jp/tours/123/", size="25mm", label='QR "<tour>"')
-    assert svg.startswith('<svg width="25mm" height="25mm" role="img" aria-label="QR &quot;&lt;tour&gt;&quot;"')
-    assert svg.count("<path") == 1
-    assert svg.endswith("</svg>")
