@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -137,8 +138,8 @@ class FactoryTourAdmin(ImportExportMixin, OrganisationScopedAdmin):
             fields += ["is_demo"]
         return fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if not self.can_publish(request):
             for name in ("publish", "archive", "return_to_draft"):
                 actions.pop(name, None)
