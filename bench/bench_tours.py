@@ -9,6 +9,7 @@ TYPICAL = [
     ("near Kitami, free", "near=012084&free=1"),
     ("Okhotsk, junior high, machinery", "subprefecture=okhotsk&audience=junior_high&industry=machinery"),
     ("page 5", "page=5"),
+    ("near Sapporo, page 10", "near=011002&page=10"),
 ]
 SEARCHES = [
     ("q 2 chars 溶接", "q=溶接"),

@@ -3,6 +3,7 @@ become removable chips. One FilterSet drives a listing's page, its PDF and its m
 
 import django_filters
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,10 +90,11 @@ class PortalFilterSet(django_filters.FilterSet):
         return self.query_without()
 
 
-class _CachedMunicipalityChoices:
+class _CachedMunicipalityChoices(BaseChoiceIterator):
     """Choices of a municipality select, grouped by subprefecture, built once per language and cached:
     Hokkaido's 189 municipalities are reference data, and building 189 model instances per select and
-    request cost more than the rest of a listing page."""
+    request cost more than the rest of a listing page. (A BaseChoiceIterator, so that copying the form's
+    fields for each request does not walk the 189 choices again.)"""
 
     CACHE_SECONDS = 600
 

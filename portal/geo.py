@@ -16,27 +16,125 @@ import math
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import F, FloatField, Value
-from django.db.models.functions import ASin, Cast, Cos, Radians, Sin, Sqrt
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 EARTH_RADIUS_KM = 6371.0088
 
 
-def distance_km(latitude: float, longitude: float, lat_expr, lng_expr):
-    """SQL expression: haversine distance in km from (latitude, longitude) to each row's point.
+# --- Nearest first: a KNN index instead of sorting every row --------------------------------------
+#
+# A model that can be listed "nearest first" keeps its place as a unit vector in a ``place cube`` column
+# (PostgreSQL's trusted ``cube`` extension), filled by a trigger from its own coordinates or, without them,
+# its municipality office's, and indexed with GiST. Ordering by ``place <-> origin`` (the chord between two
+# points of the unit sphere, which grows with the great-circle distance) is then read off the index: a
+# page of the 20 nearest of 10,000 rows costs a fraction of a millisecond instead of a sort of them all.
+# The column is PostgreSQL's own business (see ``place_trigger_sql``): Django models do not declare it.
 
-    ``lat_expr``/``lng_expr`` are field names or expressions (e.g. a Coalesce of the row's own point and
-    its municipality's office).
+NEAR_ORDER = "near_chord"
+
+
+def unit_vector(latitude: float, longitude: float) -> list[float]:
+    """The point on the unit sphere (x, y, z) of a WGS84 latitude/longitude, as the ``place`` column holds it."""
+    lat, lng = math.radians(float(latitude)), math.radians(float(longitude))
+    return [math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat)]
+
+
+class PlaceChord(RawSQL):
+    """SQL: the chord from each row's ``place`` to the origin; order by it to list nearest first."""
+
+    def __init__(self, model, latitude: float, longitude: float):
+        self.vector = unit_vector(latitude, longitude)
+        self.table = model._meta.db_table
+        super().__init__(f'"{self.table}"."place" <-> cube(%s::float8[])', (self.vector,), output_field=FloatField())
+
+
+def chord_to_km(chord_sql: str) -> str:
+    return f"{2 * EARTH_RADIUS_KM!r} * asin(least(1.0, ({chord_sql}) / 2.0))"
+
+
+def near_annotations(model, latitude: float, longitude: float) -> dict:
+    """Annotations for a "near" filter: ``near_chord`` (order by it: NEAR_ORDER) and ``distance`` in km."""
+    chord = PlaceChord(model, latitude, longitude)
+    return {
+        NEAR_ORDER: chord,
+        "distance": RawSQL(chord_to_km(chord.sql), chord.params, output_field=FloatField()),  # noqa: S611 (bound)
+    }
+
+
+def within_nearest(queryset, stop: int):
+    """The queryset (ordered by NEAR_ORDER first) cut to its ``stop`` nearest rows and any tied with the last.
+
+    Slicing ``[start:stop]`` of the result gives the same rows as slicing the queryset itself, but the
+    database reads them off the KNN index: the ``stop``-th distance is found by an index scan, then only
+    the rows inside that distance (a bounding cube, also off the index) are sorted with their tie-breakers.
     """
-    row_lat = Radians(Cast(F(lat_expr) if isinstance(lat_expr, str) else lat_expr, FloatField()))
-    row_lng = Radians(Cast(F(lng_expr) if isinstance(lng_expr, str) else lng_expr, FloatField()))
-    half_dlat = (row_lat - Value(math.radians(float(latitude)))) / Value(2.0)
-    half_dlng = (row_lng - Value(math.radians(float(longitude)))) / Value(2.0)
-    chord = Sin(half_dlat) * Sin(half_dlat) + Value(math.cos(math.radians(float(latitude)))) * Cos(row_lat) * Sin(
-        half_dlng
-    ) * Sin(half_dlng)
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(chord))
+    order = queryset.query.order_by
+    if stop <= 0 or not order or order[0] != NEAR_ORDER:
+        return queryset
+    chord = queryset.query.annotations[NEAR_ORDER]
+    cutoff = queryset.order_by(NEAR_ORDER).values_list(NEAR_ORDER, flat=True)[stop - 1 : stop]
+    cutoff = next(iter(cutoff), None)
+    if cutoff is None:  # fewer rows than that: nothing to cut
+        return queryset
+    # every value is a bound parameter; the table name comes from the model
+    inside = RawSQL(  # noqa: S611
+        f'"{chord.table}"."place" <@ cube_enlarge(cube(%s::float8[]), %s, 3) AND ({chord.sql}) <= %s',
+        (chord.vector, cutoff, *chord.params, cutoff),
+        output_field=BooleanField(),
+    )
+    return queryset.filter(inside)
+
+
+class NearestFirstPaginator(Paginator):
+    """A Paginator whose pages of a nearest-first queryset are read off the KNN index (``within_nearest``)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(within_nearest(self.object_list, top)[bottom:top], number, self)
+
+
+def place_trigger_sql(table: str, municipality_column: str = "municipality_id") -> tuple[list[str], list[str]]:
+    """SQL (forward, reverse) that adds the ``place`` column to ``table``, keeps it filled and indexes it.
+
+    The place is the row's own latitude/longitude or, when they are empty, its municipality office's. The
+    KNN index is partial: only published rows are ever listed nearest first.
+    """
+    function = f"{table}_place"
+    # table and column names from migrations, never from input
+    forward = [
+        f"ALTER TABLE {table} ADD COLUMN place cube",
+        f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE lat float8; lng float8;
+        BEGIN
+            IF NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL THEN
+                lat := NEW.latitude; lng := NEW.longitude;
+            ELSE
+                SELECT m.latitude, m.longitude INTO lat, lng FROM portal_municipality m
+                WHERE m.code = NEW.{municipality_column};
+            END IF;
+            NEW.place := cube(ARRAY[cos(radians(lat)) * cos(radians(lng)),
+                                    cos(radians(lat)) * sin(radians(lng)),
+                                    sin(radians(lat))]);
+            RETURN NEW;
+        END $$""",  # noqa: S608
+        f"""CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF latitude, longitude, {municipality_column}
+        ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()""",
+        f"UPDATE {table} SET latitude = latitude",  # noqa: S608
+        f"CREATE INDEX {table}_place_knn ON {table} USING gist (place) WHERE status = 'published'",
+    ]
+    reverse = [
+        f"DROP TRIGGER {function} ON {table}",
+        f"DROP FUNCTION {function}()",
+        f"ALTER TABLE {table} DROP COLUMN place",
+    ]
+    return forward, reverse
 
 
 # --- GeoJSON (RFC 7946) ----------------------------------------------------------------------------

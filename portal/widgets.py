@@ -6,9 +6,10 @@ milliseconds a page. The HTML is the same as Django's Select (attributes such as
 aria-invalid included); a test compares the two.
 """
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -23,6 +24,7 @@ class FastSelect(forms.Select):
         def option(value, label) -> str:
             value = "" if value is None else str(value)
             mark = " selected" if value in selected else ""
+            # the standard library's escape: the same as Django's for a str, without its lazy-string wrapper
             return f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>'
 
         for value, label in self.choices:

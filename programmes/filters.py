@@ -2,13 +2,12 @@
 
 import django_filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Audience, Industry
 from portal.filtering import FlagFilter, IntegerFilter, MunicipalityFilter, PortalFilterSet
-from portal.geo import distance_km
+from portal.geo import NEAR_ORDER, near_annotations
 from portal.models import Municipality, Subprefecture
 from portal.text import search_terms
 from portal.widgets import FastSelect
@@ -88,14 +87,7 @@ class FactoryTourFilter(PortalFilterSet):
         )
 
     def filter_near(self, queryset, name, municipality):
-        return queryset.annotate(
-            distance=distance_km(
-                municipality.latitude,
-                municipality.longitude,
-                Coalesce("latitude", "municipality__latitude"),
-                Coalesce("longitude", "municipality__longitude"),
-            )
-        )
+        return queryset.annotate(**near_annotations(FactoryTour, municipality.latitude, municipality.longitude))
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
@@ -114,7 +106,7 @@ class FactoryTourFilter(PortalFilterSet):
         queryset = super().filter_queryset(queryset)
         order = self.sort_order()
         if order == "distance":
-            return queryset.order_by("distance", "name", "pk")
+            return queryset.order_by(NEAR_ORDER, "name", "pk")
         if order == "relevance":
             terms = search_terms(self.form.cleaned_data["q"])
             name_hit = Q()

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from portal import pdf
+from portal.geo import NearestFirstPaginator, within_nearest
 from programmes import services
 from programmes.filters import FactoryTourFilter
 from programmes.forms import TourRequestForm
@@ -18,7 +18,7 @@ def filtered_tours(request) -> FactoryTourFilter:
     """The published tours filtered by the request's query: shared by the list, the PDF and the map."""
     queryset = (
         FactoryTour.objects.published()
-        .select_related("municipality__subprefecture", "provider")
+        .select_related("municipality__subprefecture")
         .defer("search_folded", "name_folded")
     )
     return FactoryTourFilter(request.GET, queryset=queryset, request=request)
@@ -26,7 +26,7 @@ def filtered_tours(request) -> FactoryTourFilter:
 
 def tour_list(request):
     tour_filter = filtered_tours(request)
-    page = Paginator(tour_filter.qs, TOURS_PER_PAGE).get_page(request.GET.get("page"))
+    page = NearestFirstPaginator(tour_filter.qs, TOURS_PER_PAGE).get_page(request.GET.get("page"))
     data = getattr(tour_filter.form, "cleaned_data", {})
     fit = {
         "group_size": data.get("group_size"),
@@ -60,7 +60,7 @@ PDF_MAX_TOURS = 1000
 def tour_pdf(request):
     """/tours/pdf/: the same filtered list as /tours/, every matching tour (up to PDF_MAX_TOURS), as an A4 PDF."""
     tour_filter = filtered_tours(request)
-    tours = list(tour_filter.qs[: PDF_MAX_TOURS + 1])
+    tours = list(within_nearest(tour_filter.qs, PDF_MAX_TOURS + 1)[: PDF_MAX_TOURS + 1])
     capped = len(tours) > PDF_MAX_TOURS
     del tours[PDF_MAX_TOURS:]
     total = tour_filter.qs.count() if capped else len(tours)

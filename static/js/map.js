@@ -23,7 +23,10 @@
 
   function createMap(container) {
     const texts = container.dataset;
-    const map = L.map(container, { zoomControl: false });
+    // No fading popups and markers: they are read at once by screen readers and checkers, and people
+    // who asked their system for less motion get none.
+    const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const map = L.map(container, { zoomControl: false, fadeAnimation: false, zoomAnimation: !reduceMotion, markerZoomAnimation: !reduceMotion });
     L.control.zoom({ zoomInTitle: texts.textZoomIn, zoomOutTitle: texts.textZoomOut }).addTo(map);
     const note = element("p", "map-note", texts.textTilesFailed);
     note.hidden = true;
