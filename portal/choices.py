@@ -104,3 +104,47 @@ class EnquiryStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     DONE = "done", _("Done")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+
+
+class Allocation(models.TextChoices):
+    """How a session's seats are given out (portal.booking)."""
+
+    FIRST_COME = "first_come", _("First come, first served")
+    LOTTERY = "lottery", _("Lottery after the application deadline")
+
+
+class RegistrationKind(models.TextChoices):
+    FAMILY = "family", _("Family")
+    SCHOOL = "school", _("School group")
+
+
+class RegistrationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied (lottery not drawn yet)")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+
+
+class Grade(models.TextChoices):
+    """A child's school year (学年), for a family's sign-up."""
+
+    PRESCHOOL = "preschool", _("Pre-school")
+    E1 = "e1", _("Elementary 1st year")
+    E2 = "e2", _("Elementary 2nd year")
+    E3 = "e3", _("Elementary 3rd year")
+    E4 = "e4", _("Elementary 4th year")
+    E5 = "e5", _("Elementary 5th year")
+    E6 = "e6", _("Elementary 6th year")
+    J1 = "j1", _("Junior high 1st year")
+    J2 = "j2", _("Junior high 2nd year")
+    J3 = "j3", _("Junior high 3rd year")
+    H1 = "h1", _("High school 1st year")
+    H2 = "h2", _("High school 2nd year")
+    H3 = "h3", _("High school 3rd year")

@@ -276,4 +276,5 @@ class ProvidedListing(models.Model):
 
 
 # Models of the core's engines live in their packages; importing them here lets Django find them.
+from portal.booking.models import Registration, RegistrationEvent, Session  # noqa: E402,F401
 from portal.enquiries.models import Enquiry, EnquiryEvent  # noqa: E402,F401

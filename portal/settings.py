@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,21 @@ def mailer_from_url(url: str) -> dict:
 if not DEBUG and not env.str("EMAIL_URL", default=""):
     raise ImproperlyConfigured("Set EMAIL_URL in the environment: DEBUG is off and mail would not be sent.")
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console://"))}
+# Background work (mail, reminders, lottery draws) goes through Django's tasks framework, stored in
+# PostgreSQL (django-tasks-db) and run by `manage.py db_worker`, which `make run` starts beside the web
+# server. TASKS_BACKEND=immediate runs each task at once in the caller (the tests do that).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[env.str("TASKS_BACKEND", default="database")]}}
+#: Scheme and host for links in mail sent without a request (reminders, draws): the public address.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and not PORTAL_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("Set PORTAL_BASE_URL (https://…) in the environment: links in e-mails need it.")
+#: Days before a session that its participants get a reminder.
+BOOKING_REMINDER_DAYS = env.int("BOOKING_REMINDER_DAYS", default=3)
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Monozukuri Portal <noreply@monozukuri.example.jp>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Secretariat", address) for address in env.list("ADMINS", default=[])]

@@ -11,6 +11,7 @@ A token that is malformed, unknown or a prefix of a real one gives the same ``Ht
 page, so the answer tells nothing about which tokens exist.
 """
 
+import base64
 import hashlib
 import hmac
 import re
@@ -18,6 +19,7 @@ import secrets
 
 from django.db import models
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 TOKEN_BYTES = 32  # 256 bits: secrets.token_urlsafe(32) is 43 characters
 MIN_TOKEN_BYTES = 16  # 128 bits, the floor in DESIGN.md
@@ -70,3 +72,18 @@ def get_by_token_or_404(queryset: models.QuerySet, token: object, *, field: str 
     if obj is None:
         raise Http404
     return obj
+
+
+def derived_token(purpose: str, nonce: str) -> str:
+    """A private-link token that the portal can write again into later e-mails (reminders, promotions).
+
+    It is the HMAC (keyed with SECRET_KEY) of a random ``nonce`` kept beside the object: 256 bits that
+    nobody can compute without the key, so a copy of the database still opens nobody's page. The database
+    keeps the nonce and the token's digest (for the lookup), never the token.
+    """
+    mac = salted_hmac(f"portal.tokens.{purpose}", nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)

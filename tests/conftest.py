@@ -5,10 +5,16 @@ role groups loaded by data migrations are there in every test.
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from portal.roles import PARTNER_EDITOR, SECRETARIAT
 from tests.factories import OrganisationFactory, UserFactory
+
+
+def pytest_configure(config):
+    """Tasks (mail, reminders, draws) run at once in the tests, as DESIGN.md asks; before any is enqueued."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]}}
 
 
 @pytest.fixture(autouse=True)

@@ -11,15 +11,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import tokens
+from portal import mail, tokens
 from portal.choices import EnquiryStatus
 from portal.enquiries.models import REQUESTER_FIELDS, Enquiry, EnquiryEvent
 from portal.models import User, WorkingGroup
@@ -59,15 +57,8 @@ def status_url(*, token: str, base_url: str, language: str) -> str:
         return base_url + reverse("enquiry-status", kwargs={"token": token})
 
 
-def _send(*, template: str, context: dict, to: list[str], subject: str, language: str) -> None:
-    """A plain-text mail with an HTML alternative, rendered in ``language``."""
-    with translation.override(language):
-        context = {"portal_name": settings.PORTAL_NAME, **context}
-        text = render_to_string(f"portal/enquiries/email/{template}.txt", context)
-        html = render_to_string(f"portal/enquiries/email/{template}.html", context)
-        message = EmailMultiAlternatives(f"[{settings.PORTAL_NAME}] {subject}", text, None, to)
-        message.attach_alternative(html, "text/html")
-    message.send()
+def _send(*, template: str, **kwargs) -> None:
+    mail.send_templated(template=f"portal/enquiries/email/{template}", **kwargs)
 
 
 def staff_recipients(enquiry: Enquiry) -> list[str]:

@@ -70,6 +70,7 @@ def test_production_settings_pass_the_deploy_check():
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-for-the-test",
         ALLOWED_HOSTS="portal.example.jp",
         EMAIL_URL="smtp+tls://portal:secret@smtp.example.jp:587",
+        PORTAL_BASE_URL="https://portal.example.jp",
         DJANGO_SETTINGS_MODULE="portal.settings",
     )
     result = subprocess.run(
