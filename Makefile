@@ -39,7 +39,9 @@ run: db
 	@echo
 	@echo "  Monozukuri Portal: http://127.0.0.1:$(PORT)/   (English: http://127.0.0.1:$(PORT)/en/, staff: /admin/)"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# the task worker (e-mail, reminders, lottery draws) runs beside the web server and stops with it
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test db
 	scripts/system-deps

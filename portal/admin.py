@@ -169,4 +169,5 @@ class UserAdmin(DjangoUserAdmin):
 
 
 # The engines of the core register their own admin classes.
+from portal.booking import admin as booking_admin  # noqa: E402,F401
 from portal.enquiries import admin as enquiries_admin  # noqa: E402,F401

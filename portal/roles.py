@@ -22,6 +22,13 @@ PARTNER_EDITOR_PERMISSIONS = {
     # requests from schools for what their organisation provides (scoped in the admin)
     ("portal", "view_enquiry"),
     ("portal", "change_enquiry"),
+    # sessions of their organisation's programmes and the registrations for them (scoped in the admin);
+    # registrations are never added or deleted by hand (portal.booking.services), history is read-only
+    ("portal", "view_session"),
+    ("portal", "change_session"),
+    ("portal", "view_registration"),
+    ("portal", "change_registration"),
+    ("portal", "view_registrationevent"),
 }
 LISTING_ACTIONS = ("add", "change", "view")
 

@@ -5,7 +5,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import opendata, views
+from portal import calendar, opendata, views
+from portal.booking import views as booking_views
 from portal.enquiries import views as enquiry_views
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -25,8 +26,14 @@ urlpatterns += i18n_patterns(
     path("opendata/", opendata.opendata_page, name="opendata"),
     path("opendata/<slug:slug>.csv", opendata.dataset_csv, name="opendata-csv"),
     path("opendata/<slug:slug>.json", opendata.dataset_json, name="opendata-json"),
+    path("calendar.ics", calendar.calendar_ics, name="calendar"),
     path("admin/", admin.site.urls),
     path("enquiries/<str:token>/", enquiry_views.enquiry_status, name="enquiry-status"),
+    path("sessions/<int:pk>/signup/", booking_views.session_signup, name="session-signup"),
+    path("registrations/<str:token>/", booking_views.registration_detail, name="registration"),
+    path("registrations/<str:token>/cancel/", booking_views.registration_cancel, name="registration-cancel"),
+    path("registrations/<str:token>/calendar.ics", booking_views.registration_calendar, name="registration-ics"),
+    path("registrations/<str:token>/checkin/", booking_views.registration_checkin, name="registration-checkin"),
     path("", include("programmes.urls")),
     path("", include("supporters.urls")),
     path("", include("seminars.urls")),

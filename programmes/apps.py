@@ -15,20 +15,34 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes")
     # Header navigation entries (URL name, label), collected by portal.context_processors.
-    portal_nav = (("programmes:tour-list", _("Factory tours")),)
+    portal_nav = (("programmes:tour-list", _("Factory tours")), ("programmes:event-list", _("Experience events")))
 
     # Kinds this app puts on the portal map (slug, label), collected by portal.geo.portal_map.
-    map_kinds = (("tour", _("Factory tours")),)
+    map_kinds = (("tour", _("Factory tours")), ("event", _("Experience events")))
     # The filters that the map page offers for tours: a compact subset of the /tours/ form.
     map_filter_fields = ("q", "subprefecture", "industry", "group_size", "month", "bus_parking")
+    # … and for events: the /events/ form without the municipality select.
+    event_map_filter_fields = ("q", "subprefecture", "audience", "from", "to", "available")
 
     def map_features(self, request, kind: str):
-        """The published tours filtered by the request's query exactly as /tours/ filters them (the same
-        FilterSet), as a portal.geo.MapLayer: their GeoJSON features and the FilterSet for the map's form."""
+        """The published tours (or events: their upcoming sessions' venues) filtered by the request's query
+        exactly as /tours/ (/events/) filters them (the same FilterSet), as a portal.geo.MapLayer: their GeoJSON
+        features and the FilterSet for the map's form."""
         from portal.geo import MapLayer
-        from programmes.selectors import tour_features
+        from programmes.selectors import event_features, tour_features
         from programmes.views import filtered_tours
 
+        if kind == "event":
+            from programmes.event_views import filtered_events
+
+            event_filter = filtered_events(request)
+            return MapLayer(
+                kind=kind,
+                label=str(dict(self.map_kinds)[kind]),
+                features=event_features(event_filter.qs, kind=kind, now=event_filter.now),
+                filter=event_filter,
+                form_fields=self.event_map_filter_fields,
+            )
         tour_filter = filtered_tours(request)
         return MapLayer(
             kind=kind,
@@ -39,7 +53,9 @@ class ProgrammesConfig(AppConfig):
         )
 
     def home_sections(self, request) -> list[dict]:
-        """What the home page shows of this app: the tour search and a few recently confirmed tours."""
+        """What the home page shows of this app: the tour search with a few recently confirmed tours, and the
+        next experience events."""
+        from programmes.event_views import next_events
         from programmes.filters import FactoryTourFilter
         from programmes.models import FactoryTour
 
@@ -49,7 +65,8 @@ class ProgrammesConfig(AppConfig):
                 "template": "programmes/_home_tours.html",
                 "form": FactoryTourFilter(queryset=FactoryTour.objects.none()).form,
                 "tours": list(featured.select_related("municipality__subprefecture")),
-            }
+            },
+            {"template": "programmes/_home_events.html", "events": next_events(3)},
         ]
 
     def add_demo_arguments(self, parser) -> None:
@@ -66,8 +83,16 @@ class ProgrammesConfig(AppConfig):
 
     def seed_demo(self, *, options, stdout) -> None:
         from programmes.demo import seed_demo_tours
+        from programmes.event_demo import seed_demo_events
 
         seed_demo_tours(generated=options.get("tours") or 0, stdout=stdout)
+        seed_demo_events(stdout=stdout)
+
+    def calendar_events(self, request) -> list[dict]:
+        """The upcoming public sessions of published experience events, for /calendar.ics (portal.calendar)."""
+        from programmes.event_views import calendar_events
+
+        return calendar_events(request)
 
     def opendata_datasets(self) -> list:
         """The datasets this app offers on /opendata/ (portal.opendata.Dataset): the published tours."""

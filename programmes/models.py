@@ -1,5 +1,6 @@
-"""Programmes: factory tours (工場見学) and, later, experience events (ものづくり体験会)."""
+"""Programmes: factory tours (工場見学) and experience events (ものづくり体験会)."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -294,3 +295,113 @@ class FactoryTour(BilingualMixin, ProvidedListing):
             }[state]
             checks.append({"state": state, "text": text})
         return checks
+
+
+# --- Experience events (ものづくり体験会) -------------------------------------------------------------
+
+
+def _event_content_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(ExperienceEvent)
+
+
+class ExperienceEventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+    def with_upcoming_sessions(self, now=None):
+        """Events with at least one scheduled session still to come."""
+        from portal.booking.models import Session
+
+        sessions = Session.objects.upcoming(now).filter(
+            offering_type=_event_content_type(), offering_id=models.OuterRef("pk")
+        )
+        return self.filter(models.Exists(sessions))
+
+
+class ExperienceEvent(BilingualMixin, ProvidedListing):
+    """A hands-on making event for children and families (ものづくり体験会), held in one or more sessions."""
+
+    title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description = models.TextField(_("what participants make and do"), blank=True)
+    trade = models.CharField(_("trade"), max_length=60, blank=True, help_text=_("e.g. 旋盤, 溶接, 木工"))
+    instructors = models.TextField(
+        _("instructors"), blank=True, help_text=_("Name and qualification, e.g. 1級技能士, ものづくりマイスター")
+    )
+    funding_scheme = models.ForeignKey(
+        FundingScheme,
+        verbose_name=_("funding scheme"),
+        on_delete=models.PROTECT,
+        related_name="experience_events",
+        null=True,
+        blank=True,
+    )
+    audiences = ArrayField(
+        models.CharField(max_length=20, choices=Audience.choices), verbose_name=_("audiences"), default=list, blank=True
+    )
+    grades = models.CharField(_("school years"), max_length=60, blank=True, help_text=_("e.g. 小学4〜6年"))
+    fee_kind = models.CharField(_("fee"), max_length=10, choices=FeeKind.choices, default=FeeKind.UNKNOWN)
+    fee_amount = models.PositiveIntegerField(_("fee (yen)"), null=True, blank=True)
+    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
+    what_to_bring = models.CharField(_("what to bring"), max_length=200, blank=True)
+    image = models.ImageField(_("image"), upload_to="events/", blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
+    search_folded = models.GeneratedField(
+        expression=Fold(
+            Concat(
+                "title",
+                Value(" "),
+                "title_en",
+                Value(" "),
+                "trade",
+                Value(" "),
+                "description",
+                Value(" "),
+                "instructors",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    sessions = GenericRelation("portal.Session", content_type_field="offering_type", object_id_field="offering_id")
+
+    objects = ExperienceEventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_folded"])
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("experience event")
+        verbose_name_plural = _("experience events")
+        permissions = [("publish_experienceevent", _("Can publish and archive experience events"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(fee_kind=FeeKind.FREE) | Q(fee_amount__isnull=True) | Q(fee_amount=0),
+                name="experience_event_free_has_no_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="experience_event_status"),
+            GinIndex(fields=["search_folded"], opclasses=["gin_trgm_ops"], name="experience_event_search_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("title")
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:event-detail", args=[self.pk])
+
+    @property
+    def fee_display(self) -> str:
+        return FactoryTour.fee_display.fget(self)

@@ -1,4 +1,4 @@
-"""Heavy reads of the programmes: the tours as map features (one query, no model instances)."""
+"""Heavy reads of the programmes: tours and event sessions as map features (no model instances)."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Func, Q
@@ -57,3 +57,49 @@ def tour_features(queryset, *, kind: str = "tour") -> list[dict]:
         }
         for pk, name, name_en, municipality, municipality_en, point, approximate in rows
     ]
+
+
+def event_features(events_queryset, *, kind: str = "event", now=None) -> list[dict]:
+    """GeoJSON Point features of the upcoming sessions of ``events_queryset``'s events, in its order: one
+    feature per event and venue, at the session's own coordinates or else its municipality's office
+    (``approximate``). Only public facts, as tour_features. Two queries whatever the number of events."""
+    from programmes.event_filters import upcoming_event_sessions
+
+    english = (get_language() or "ja").startswith("en")
+    events = {
+        pk: (english and title_en) or title
+        for pk, title, title_en in events_queryset.values_list("pk", "title", "title_en")
+    }
+    if not events:
+        return []
+    rows = (
+        upcoming_event_sessions(now)
+        .filter(offering_id__in=list(events))
+        .annotate(
+            map_point=map_point(),
+            map_approximate=ExpressionWrapper(Q(latitude__isnull=True), output_field=BooleanField()),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("offering_id", "municipality__name", "municipality__name_en", "map_point", "map_approximate")
+    )
+    url_head, _placeholder, url_tail = reverse("programmes:event-detail", kwargs={"pk": _PK_PLACEHOLDER}).partition(
+        str(_PK_PLACEHOLDER)
+    )
+    by_event: dict[int, dict[tuple, dict]] = {pk: {} for pk in events}
+    for event_pk, municipality, municipality_en, point, approximate in rows:
+        venues = by_event[event_pk]
+        if tuple(point) in venues:  # several sessions at one venue: one marker
+            continue
+        venues[tuple(point)] = {
+            "type": "Feature",
+            "id": f"{kind}-{event_pk}-{len(venues) + 1}",
+            "geometry": {"type": "Point", "coordinates": point},
+            "properties": {
+                "kind": kind,
+                "name": events[event_pk],
+                "municipality": (english and municipality_en) or municipality,
+                "url": f"{url_head}{event_pk}{url_tail}",
+                "approximate": approximate,
+            },
+        }
+    return [feature for venues in by_event.values() for feature in venues.values()]

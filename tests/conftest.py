@@ -7,6 +7,8 @@ role groups loaded by data migrations are there in every test.
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.utils import translation
 
 from portal.roles import PARTNER_EDITOR, SECRETARIAT
 from tests.factories import OrganisationFactory, UserFactory
@@ -14,7 +16,16 @@ from tests.factories import OrganisationFactory, UserFactory
 
 def pytest_configure(config):
     """Tasks (mail, reminders, draws) run at once in the tests, as DESIGN.md asks; before any is enqueued."""
-    settings.TASKS = {"default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]}}
+    # override_settings sends setting_changed, which makes django.tasks drop the backends it has cached
+    override_settings(TASKS={"default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]}}).enable()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language, whatever language an earlier test's request activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -62,3 +62,52 @@ class FactoryTourFactory(DjangoModelFactory):
 
     class Params:
         municipality_code = "012084"  # 北見市
+
+
+class ExperienceEventFactory(DjangoModelFactory):
+    """A published experience event; give it sessions with SessionFactory(offering=event)."""
+
+    class Meta:
+        model = "programmes.ExperienceEvent"
+
+    title = factory.Sequence(lambda n: f"テスト体験会{n}")
+    provider = factory.SubFactory(OrganisationFactory)
+    trade = "旋盤"
+    audiences = factory.LazyFunction(lambda: ["elementary"])
+    status = "published"
+
+
+def _days_from_now_at_ten(days: int):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=days)
+
+
+def _hours_later(moment, hours: int):
+    import datetime as dt
+
+    return moment + dt.timedelta(hours=hours)
+
+
+class SessionFactory(DjangoModelFactory):
+    """A scheduled session ten days from now, 10:00–12:00 Tokyo, 20 seats, in 北見市 by default.
+
+    Pass ``offering=`` (any model instance, e.g. an ExperienceEvent); ``days`` moves the date.
+    """
+
+    class Meta:
+        model = "portal.Session"
+        exclude = ["days", "municipality_code"]
+
+    class Params:
+        days = 10
+        municipality_code = "012084"  # 北見市
+
+    offering = factory.SubFactory(ExperienceEventFactory)
+    starts_at = factory.LazyAttribute(lambda session: _days_from_now_at_ten(session.days))
+    ends_at = factory.LazyAttribute(lambda session: _hours_later(session.starts_at, 2))
+    venue_name = factory.Sequence(lambda n: f"テスト会場{n}")
+    municipality = factory.LazyAttribute(lambda session: Municipality.objects.get(code=session.municipality_code))
+    capacity = 20

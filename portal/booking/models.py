@@ -5,7 +5,8 @@ relation, so that every app books through the same code. Seats are counted in pe
 ``seats_taken`` is kept by ``portal.booking.services`` under a row lock on the session, with a database
 check that it never exceeds the capacity: two people can never get the last seat.
 
-Only ``portal.booking.services`` creates registrations and changes their status or a session's seats.
+Only ``portal.booking.services`` (and the draw in ``portal.booking.lottery``) creates registrations and
+changes their status or a session's seats.
 """
 
 import datetime as dt

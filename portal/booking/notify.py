@@ -35,3 +35,16 @@ def schedule_reminder(registration) -> None:
         logger.debug("Task backend cannot defer: reminder for registration %s not scheduled", registration.pk)
         return
     tasks.send_reminder.using(run_after=reminder_time(registration.session)).enqueue(registration.pk)
+
+
+def schedule_draw(session) -> None:
+    """Queue the lottery draw of a lottery session for its application deadline (the task re-checks everything).
+
+    Call it again when the deadline moves: a task that finds the draw done, or the deadline later, does no
+    harm (it draws nothing, or queues itself again for the new deadline). Like reminders, only a backend that
+    can defer tasks schedules it.
+    """
+    if not default_task_backend.supports_defer:
+        logger.debug("Task backend cannot defer: draw of session %s not scheduled", session.pk)
+        return
+    tasks.draw_lottery_task.using(run_after=session.closes_at).enqueue(session.pk)

@@ -5,6 +5,7 @@
     promote_waitlist(session=session)            # also run by cancel_registration and capacity changes
     mark_attendance(registration=registration, attended=True, by=request.user)
     cancel_session(session=session, by=request.user, message="…")
+    draw_lottery(session)                        # portal.booking.lottery: a lottery session, after its deadline
 
 Every action locks the session row (``SELECT … FOR UPDATE``) before it counts seats, so concurrent
 sign-ups for one session queue up in the database and see each other's seats; the check constraint
@@ -40,6 +41,10 @@ PARTICIPANT_FIELDS = (
 )
 
 
+#: the most seats a session may have (the model's validator says the same)
+CAPACITY_LIMIT = 10000
+
+
 class BookingError(ValidationError):
     """A sign-up or change the rules do not allow; ``code`` says which rule, the message says it politely."""
 
@@ -63,7 +68,9 @@ MESSAGES = {
         "This e-mail address is already signed up for this session. We have sent the link to your "
         "registration to that address again."
     ),
+    "no_seats": _("Please tell us how many people will come (at least one)."),
     "already_cancelled": _("This registration has already been cancelled."),
+    "attended": _("This party has already taken part, so the registration cannot be cancelled."),
     "not_attendable": _("Only confirmed registrations can be marked as attended."),
 }
 
@@ -86,6 +93,15 @@ def _lock(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
+def _save_seats(locked: Session) -> None:
+    """Save a locked session's seat count. Not a history entry: seats_taken is left out of the history."""
+    locked.skip_history_when_saving = True
+    try:
+        locked.save(update_fields=["seats_taken", "updated_at"])
+    finally:
+        del locked.skip_history_when_saving
+
+
 def _log(registration: Registration, status: str, note: str = "", by=None) -> None:
     RegistrationEvent.objects.create(registration=registration, to_status=status, note=note[:200], by=by)
 
@@ -101,7 +117,6 @@ def register(*, session: Session, data: dict, language: str = "ja", now: dt.date
     unknown = set(data) - set(PARTICIPANT_FIELDS)
     if unknown:
         raise ValueError(f"Not participant fields: {', '.join(sorted(unknown))}")
-    now = now or timezone.now()
     email = data["email"].strip().lower()
     party = Party(
         kind=data.get("kind", RegistrationKind.FAMILY),
@@ -111,11 +126,14 @@ def register(*, session: Session, data: dict, language: str = "ja", now: dt.date
     )
     with transaction.atomic():
         locked = _lock(session)  # sign-ups for this session queue up here
+        now = now or timezone.now()  # after the wait: created_at follows the order sign-ups are served in
         state = locked.registration_state(now)
         if state != "open":
             raise BookingError(MESSAGES[state], code=state)
         most = min(locked.max_party_size, locked.capacity)
-        if party.seats < 1 or party.seats > most:
+        if party.seats < 1:
+            raise BookingError(MESSAGES["no_seats"], code="no_seats")
+        if party.seats > most:
             raise BookingError(MESSAGES["too_big"] % {"seats": party.seats, "most": most}, code="too_big")
         existing = locked.registrations.filter(email=email, status__in=ACTIVE).first()
         if existing is None:
@@ -160,15 +178,24 @@ def _create(locked: Session, data: dict, party: Party, *, email: str, language: 
         created_at=now,
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
     )
-    registration.full_clean(exclude=["session"])
+    # Field validation only: the duplicate e-mail was checked above under the lock, the tokens are random, and
+    # the database enforces every constraint anyway. validate_constraints would add a query per constraint
+    # while the session is locked and every other sign-up for it waits.
+    registration.full_clean(exclude=["session"], validate_unique=False, validate_constraints=False)
     registration.save()
     if status == RegistrationStatus.CONFIRMED:
         locked.seats_taken += party.seats
-        locked.save(update_fields=["seats_taken", "updated_at"])
+        _save_seats(locked)
     _log(registration, status)
     transaction.on_commit(lambda: notify.registration_mail(registration, status), robust=True)
     if status == RegistrationStatus.CONFIRMED:
         transaction.on_commit(lambda: notify.schedule_reminder(registration), robust=True)
+    if (
+        status == RegistrationStatus.APPLIED
+        and not locked.registrations.filter(status=RegistrationStatus.APPLIED).exclude(pk=registration.pk).exists()
+    ):
+        # the first application makes sure the draw is queued for the deadline (staff edits queue it again)
+        transaction.on_commit(lambda: notify.schedule_draw(locked), robust=True)
     return registration
 
 
@@ -183,6 +210,8 @@ def cancel_registration(*, registration: Registration, by=None, note: str = "", 
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
             raise BookingError(MESSAGES["already_cancelled"], code="already_cancelled")
+        if current.status == RegistrationStatus.ATTENDED:
+            raise BookingError(MESSAGES["attended"], code="attended")
         held = current.status in SEATED
         current.status = RegistrationStatus.CANCELLED
         current.cancelled_at = now
@@ -191,7 +220,7 @@ def cancel_registration(*, registration: Registration, by=None, note: str = "", 
         promoted = []
         if held:
             locked.seats_taken -= current.seats
-            locked.save(update_fields=["seats_taken", "updated_at"])
+            _save_seats(locked)
             if locked.status == SessionStatus.SCHEDULED and locked.starts_at > now:
                 promoted = promote_waitlist(session=locked, now=now, locked=True)
         transaction.on_commit(lambda: notify.registration_mail(current, "cancelled"), robust=True)
@@ -221,7 +250,7 @@ def promote_waitlist(*, session: Session, now: dt.datetime | None = None, locked
             _log(waiting, RegistrationStatus.CONFIRMED, "promoted from the waiting list")
             promoted.append(waiting)
         if promoted:
-            session.save(update_fields=["seats_taken", "updated_at"])
+            _save_seats(session)
             for registration in promoted:
                 transaction.on_commit(
                     lambda registration=registration: notify.registration_mail(registration, "promoted"), robust=True
@@ -283,6 +312,10 @@ def change_capacity(*, session: Session, capacity: int, now: dt.datetime | None 
     """Set a session's seats (never below the seats taken) and promote the waiting list into new seats."""
     with transaction.atomic():
         locked = _lock(session)
+        if not 1 <= capacity <= CAPACITY_LIMIT:
+            raise BookingError(
+                _("A session has between 1 and %(most)d seats.") % {"most": CAPACITY_LIMIT}, code="capacity"
+            )
         if capacity < locked.seats_taken:
             raise BookingError(
                 _("%(taken)d seats are already taken: the capacity cannot be lower.") % {"taken": locked.seats_taken},

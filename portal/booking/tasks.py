@@ -43,6 +43,13 @@ MAIL_KINDS = {
             "We will e-mail you if a place frees up."
         ),
     ),
+    "lost_no_waitlist": (
+        _("Lottery result: no place this time"),
+        _(
+            "The lottery has been drawn. This time you did not get a place, and this session has no waiting list, "
+            "so your application is closed. Thank you for applying."
+        ),
+    ),
     "cancelled": (_("Your registration is cancelled"), _("Your registration has been cancelled.")),
     "session_cancelled": (
         _("The session has been cancelled"),
@@ -121,3 +128,26 @@ def send_reminder(registration_id: int) -> str:
         return "skipped"
     send_registration_mail.call(registration.pk, "reminder")
     return "sent"
+
+
+@task
+def draw_lottery_task(session_id: int) -> str:
+    """Draw a lottery session once its application deadline has passed (queued by notify.schedule_draw)."""
+    from portal.booking import notify
+    from portal.booking.lottery import draw_lottery
+    from portal.booking.models import Session
+    from portal.booking.services import BookingError
+
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None or not session.is_lottery or session.lottery_drawn_at is not None:
+        return "skipped"
+    if session.status != SessionStatus.SCHEDULED:
+        return "skipped"
+    if timezone.now() < session.closes_at:  # the deadline was moved later
+        notify.schedule_draw(session)
+        return "rescheduled"
+    try:
+        draw_lottery(session)
+    except BookingError as error:  # drawn meanwhile by staff or another worker
+        return f"skipped: {error.code}"
+    return "drawn"

@@ -32,6 +32,15 @@ def test_the_roles_exist_with_their_permissions():
         "add_factorytour",
         "change_factorytour",
         "view_factorytour",
+        "add_experienceevent",
+        "change_experienceevent",
+        "view_experienceevent",
+        # the booking engine: sessions and rosters of their own programmes; registrations only via services
+        "view_session",
+        "change_session",
+        "view_registration",
+        "change_registration",
+        "view_registrationevent",
     }
 
 

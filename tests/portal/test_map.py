@@ -219,14 +219,14 @@ def test_the_map_page_says_which_values_were_ignored(client, tours):
 
 
 def test_every_registered_kind_comes_from_an_app_config():
-    assert list(geo.map_kinds()) == ["tour"]
+    assert list(geo.map_kinds()) == ["tour", "event"]
 
 
 def test_query_count_does_not_grow_with_the_number_of_tours(client, django_assert_max_num_queries):
     FactoryTourFactory.create_batch(30)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(3):  # tours: 1; events: the events and their sessions
         assert len(ids(geojson(client))) == 30
-    with django_assert_max_num_queries(2):  # + the subprefecture's lookup by the filter form
+    with django_assert_max_num_queries(4):  # + the subprefecture's lookup by the filter form
         assert len(ids(geojson(client, "/map/features.geojson?subprefecture=okhotsk"))) == 30
     with django_assert_max_num_queries(5):
         assert client.get("/map/").status_code == 200
@@ -250,7 +250,8 @@ def test_map_page_lists_the_places_with_links_and_the_map_over_them(client, tour
     # the filter form: the compact subset of the /tours/ form
     for name in ("q", "subprefecture", "industry", "group_size", "month", "bus_parking"):
         assert f'name="{name}"' in html
-    assert 'name="kind"' not in html  # one kind only: nothing to choose
+    assert 'name="kind" value="tour"' in html  # tours and events: people choose what to see
+    assert 'name="kind" value="event"' in html
     # Leaflet and the markercluster plugin from the installed packages, and our script
     for path in (
         "/static/vendor/leaflet/leaflet.js",

@@ -1,0 +1,281 @@
+"""Pages of the sign-up engine: sign up for a session, and the participant's private registration pages.
+
+    /sessions/<id>/signup/                  the sign-up form of one session (any listed programme)
+    /registrations/<token>/                 the participant's own page (DESIGN.md, public URL contract)
+    /registrations/<token>/cancel/          confirm, then cancel
+    /registrations/<token>/calendar.ics     the session as one iCalendar event
+    /registrations/<token>/checkin/         staff at reception mark the party as attended (the e-mail's QR code)
+
+A malformed, unknown or partial token is the site's ordinary 404 (portal/tokens.py). Token pages are never
+cached and never indexed.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from portal import tokens
+from portal.booking import services
+from portal.booking.forms import RegistrationForm
+from portal.booking.models import Registration, Session
+from portal.choices import ListingStatus, RegistrationStatus, SessionStatus
+
+NOINDEX = "noindex, nofollow"
+#: What a participant may still cancel (attended is history, cancelled stays cancelled).
+CANCELLABLE = (RegistrationStatus.APPLIED, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+SIGNED_UP_MESSAGES = {
+    RegistrationStatus.CONFIRMED: _(
+        "Thank you: your place is confirmed. We have sent a confirmation e-mail to %(email)s; "
+        "its link brings you back to this page."
+    ),
+    RegistrationStatus.WAITLISTED: _(
+        "The session is full, so you are on its waiting list. We have sent an e-mail to %(email)s and will "
+        "write again as soon as a place frees up."
+    ),
+    RegistrationStatus.APPLIED: _(
+        "Thank you: we have received your application. Places are drawn by lot after the deadline; we have "
+        "sent an e-mail to %(email)s and will write to you with the result."
+    ),
+}
+
+
+def _private(view):
+    """A token page: never cached, never indexed."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = NOINDEX
+        return response
+
+    return never_cache(wrapper)
+
+
+def _registration_or_404(token: str) -> Registration:
+    return tokens.get_by_token_or_404(Registration.objects.select_related("session__municipality"), token)
+
+
+def offering_url(offering) -> str:
+    """The public page of a published offering, or "" (an archived programme has no page to link to)."""
+    if getattr(offering, "status", None) != ListingStatus.PUBLISHED or not hasattr(offering, "get_absolute_url"):
+        return ""
+    return offering.get_absolute_url()
+
+
+def _is_past(session: Session) -> bool:
+    return session.starts_at <= timezone.now()
+
+
+# --- Sign-up --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_signup(request, pk: int):
+    """A focused, phone-friendly sign-up page; a closed session says so (an unpublished programme is a 404)."""
+    session = get_object_or_404(Session.objects.select_related("municipality", "offering_type"), pk=pk)
+    offering = session.offering
+    if offering is None or getattr(offering, "status", None) != ListingStatus.PUBLISHED:
+        raise Http404
+    state = session.registration_state()
+    availability = session.availability()
+    form = RegistrationForm(request.POST if request.method == "POST" else None, session=session)
+    context = {
+        "session": session,
+        "offering": offering,
+        "offering_url": offering_url(offering),
+        "state": state,
+        "availability": availability,
+        "closed_message": services.MESSAGES.get(state if state != "open" else availability, ""),
+        "form": form,
+    }
+    if state != "open" or availability == "full":
+        # nothing to fill in: say why (a POST to a closed or full session writes nothing and says the same)
+        return render(request, "portal/booking/signup_closed.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register(
+                session=session, data=form.registration_data(), language=request.LANGUAGE_CODE
+            )
+        except services.BookingError as error:
+            # AlreadyRegistered too: its message is general, and the link went only to the address's owner
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, str(SIGNED_UP_MESSAGES[registration.status]) % {"email": registration.email})
+            return redirect("registration", token=registration.access_token)
+    response = render(request, "portal/booking/signup.html", context)
+    if request.method == "POST":
+        response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+# --- The participant's own pages -------------------------------------------------------------------
+
+
+@_private
+@require_safe
+def registration_detail(request, token: str):
+    registration = _registration_or_404(token)
+    session = registration.session
+    return render(
+        request,
+        "portal/booking/registration.html",
+        {
+            "registration": registration,
+            "session": session,
+            "offering_url": offering_url(session.offering),
+            "can_cancel": registration.status in CANCELLABLE and not _is_past(session),
+            "is_past": _is_past(session),
+        },
+    )
+
+
+@_private
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_cancel(request, token: str):
+    """GET: are you sure? POST: cancel (a cancelled registration stays cancelled; saying so again is polite)."""
+    registration = _registration_or_404(token)
+    session = registration.session
+    if registration.status == RegistrationStatus.CANCELLED:
+        if request.method == "POST":
+            messages.info(request, services.MESSAGES["already_cancelled"])
+            return redirect("registration", token=token)
+    elif _is_past(session) or registration.status == RegistrationStatus.ATTENDED:
+        messages.info(request, services.MESSAGES["past"])
+        return redirect("registration", token=token)
+    elif request.method == "POST":
+        try:
+            services.cancel_registration(registration=registration, note="cancelled by the participant")
+        except services.BookingError as error:  # cancelled meanwhile (another tab)
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                gettext("Your registration has been cancelled. We have sent a confirmation e-mail to %(email)s.")
+                % {"email": registration.email},
+            )
+        return redirect("registration", token=token)
+    return render(
+        request,
+        "portal/booking/cancel.html",
+        {"registration": registration, "session": session, "offering_url": offering_url(session.offering)},
+    )
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _ics_fold(line: str) -> str:
+    """RFC 5545 3.1: lines of at most 75 octets, continued after CRLF + one space; never splits a character."""
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # a continuation line starts with the space
+        current.append(char)
+        size += octets
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _ics_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def registration_ics(registration: Registration, *, url: str, host: str) -> str:
+    """One VEVENT for the registration's session (times in UTC, so no VTIMEZONE is needed)."""
+    session = registration.session
+    summary = session.offering_name + (f"（{session.label}）" if session.label else "")
+    location = "、".join(part for part in (session.venue_name, f"{session.municipality}{session.address}") if part)
+    status = {
+        RegistrationStatus.CANCELLED: "CANCELLED",
+        RegistrationStatus.CONFIRMED: "CONFIRMED",
+        RegistrationStatus.ATTENDED: "CONFIRMED",
+    }.get(registration.status, "TENTATIVE")
+    if session.status == SessionStatus.CANCELLED:
+        status = "CANCELLED"
+    description = f"{registration.get_status_display()}: {registration.party_display()}\n{url}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{_ics_text(settings.PORTAL_NAME)}//registration//JA",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:session-{session.pk}-registration-{registration.pk}@{host}",
+        f"DTSTAMP:{_ics_time(timezone.now())}",
+        f"DTSTART:{_ics_time(session.starts_at)}",
+        f"DTEND:{_ics_time(session.ends_at)}",
+        f"SUMMARY:{_ics_text(summary)}",
+        f"LOCATION:{_ics_text(location)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        f"URL:{url}",
+        f"STATUS:{status}",
+    ]
+    if session.latitude is not None and session.longitude is not None:
+        lines.append(f"GEO:{session.latitude};{session.longitude}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+@_private
+@require_safe
+def registration_calendar(request, token: str):
+    registration = _registration_or_404(token)
+    url = request.build_absolute_uri(reverse("registration", kwargs={"token": token}))
+    body = registration_ics(registration, url=url, host=request.get_host().split(":")[0] or "portal")
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registration.ics"'
+    return response
+
+
+# --- Reception --------------------------------------------------------------------------------------
+
+
+@_private
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_checkin(request, token: str):
+    """Staff at reception scan the e-mail's QR code: the party's registration and one button to tick it."""
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        try:
+            services.mark_attendance(registration=registration, by=request.user)
+        except services.BookingError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, gettext("%(name)s is marked as attended.") % {"name": registration.contact_name})
+        return redirect("registration-checkin", token=token)
+    session = registration.session
+    return render(
+        request,
+        "portal/booking/checkin.html",
+        {
+            "registration": registration,
+            "session": session,
+            "events": registration.events.select_related("by"),
+            "can_check_in": registration.status == RegistrationStatus.CONFIRMED,
+        },
+    )
