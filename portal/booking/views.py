@@ -10,13 +10,12 @@ A malformed, unknown or partial token is the site's ordinary 404 (portal/tokens.
 cached and never indexed.
 """
 
-import datetime as dt
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal import tokens
+from portal import calendar, tokens
 from portal.booking import services
 from portal.booking.forms import RegistrationForm
 from portal.booking.models import Registration, Session
@@ -173,42 +172,9 @@ def registration_cancel(request, token: str):
     )
 
 
-def _ics_text(value: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _ics_fold(line: str) -> str:
-    """RFC 5545 3.1: lines of at most 75 octets, continued after CRLF + one space; never splits a character."""
-    parts, current, size, limit = [], [], 0, 75
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74  # a continuation line starts with the space
-        current.append(char)
-        size += octets
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
-
-
-def _ics_time(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def registration_ics(registration: Registration, *, url: str, host: str) -> str:
-    """One VEVENT for the registration's session (times in UTC, so no VTIMEZONE is needed)."""
+def registration_event(registration: Registration, *, url: str, host: str) -> dict:
+    """The registration's session as one portal.calendar event (cancelled ones say so)."""
     session = registration.session
-    summary = session.offering_name + (f"（{session.label}）" if session.label else "")
-    location = "、".join(part for part in (session.venue_name, f"{session.municipality}{session.address}") if part)
     status = {
         RegistrationStatus.CANCELLED: "CANCELLED",
         RegistrationStatus.CONFIRMED: "CONFIRMED",
@@ -216,28 +182,20 @@ def registration_ics(registration: Registration, *, url: str, host: str) -> str:
     }.get(registration.status, "TENTATIVE")
     if session.status == SessionStatus.CANCELLED:
         status = "CANCELLED"
-    description = f"{registration.get_status_display()}: {registration.party_display()}\n{url}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{_ics_text(settings.PORTAL_NAME)}//registration//JA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:session-{session.pk}-registration-{registration.pk}@{host}",
-        f"DTSTAMP:{_ics_time(timezone.now())}",
-        f"DTSTART:{_ics_time(session.starts_at)}",
-        f"DTEND:{_ics_time(session.ends_at)}",
-        f"SUMMARY:{_ics_text(summary)}",
-        f"LOCATION:{_ics_text(location)}",
-        f"DESCRIPTION:{_ics_text(description)}",
-        f"URL:{url}",
-        f"STATUS:{status}",
-    ]
-    if session.latitude is not None and session.longitude is not None:
-        lines.append(f"GEO:{session.latitude};{session.longitude}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+    has_point = session.latitude is not None and session.longitude is not None
+    return {
+        "uid": f"session-{session.pk}-registration-{registration.pk}@{host}",
+        "start": session.starts_at,
+        "end": session.ends_at,
+        "summary": session.offering_name + (f"（{session.label}）" if session.label else ""),
+        "location": "、".join(
+            part for part in (session.venue_name, f"{session.municipality}{session.address}") if part
+        ),
+        "description": f"{registration.get_status_display()}: {registration.party_display()}\n{url}",
+        "url": url,
+        "status": status,
+        "geo": (session.latitude, session.longitude) if has_point else None,
+    }
 
 
 @_private
@@ -245,10 +203,9 @@ def registration_ics(registration: Registration, *, url: str, host: str) -> str:
 def registration_calendar(request, token: str):
     registration = _registration_or_404(token)
     url = request.build_absolute_uri(reverse("registration", kwargs={"token": token}))
-    body = registration_ics(registration, url=url, host=request.get_host().split(":")[0] or "portal")
-    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="registration.ics"'
-    return response
+    event = registration_event(registration, url=url, host=request.get_host().split(":")[0] or "portal")
+    body = calendar.render_calendar([event], name=str(settings.PORTAL_NAME))
+    return calendar.ics_response(body, filename="registration.ics", attachment=True)
 
 
 # --- Reception --------------------------------------------------------------------------------------

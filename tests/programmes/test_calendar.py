@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from portal import calendar
 from portal.choices import ListingStatus, SessionStatus
@@ -95,18 +96,23 @@ def test_times_are_utc_and_fields_escaped(client, sessions):
     assert first["URL"] == f"http://testserver/events/{session.offering_id}/"
 
 
-def test_folding_never_splits_a_character():
-    line = "SUMMARY:" + "あ" * 60 + "a" * 10
-    folded = calendar.fold(line)
-    pieces = folded.split("\r\n")
-    assert len(pieces) > 1
-    assert all(len(piece.encode()) <= 75 for piece in pieces)
-    assert "".join(piece[1:] if index else piece for index, piece in enumerate(pieces)) == line
-    pieces[0].encode().decode("utf-8")  # each piece is whole characters
-
-
-def test_escaping():
-    assert calendar.escape_text("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+def test_long_japanese_lines_are_folded_between_characters_and_text_is_escaped():
+    start = timezone.now() + dt.timedelta(days=3)
+    event = {
+        "uid": "x@testserver",
+        "start": start,
+        "end": start + dt.timedelta(hours=2),
+        "summary": "あ" * 60 + "a, b; c\\d",
+        "description": "一行目\n二行目",
+    }
+    raw = calendar.render_calendar([event], name="テスト")
+    physical = raw.split(b"\r\n")
+    assert all(len(line) <= 75 for line in physical)
+    for line in physical:
+        line.decode("utf-8")  # each physical line is whole characters
+    (vevent,) = vevents(raw.decode())
+    assert vevent["SUMMARY"] == "あ" * 60 + "a\\, b\\; c\\\\d"
+    assert vevent["DESCRIPTION"] == "一行目\\n二行目"
 
 
 def test_empty_calendar_is_still_valid(client):
