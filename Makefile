@@ -66,7 +66,7 @@ bench: $(VENV)/.installed-test db
 
 # Refresh the Japanese catalogue after changing strings (needs gettext), then translate and compile.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l ja --no-location --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l ja --no-location --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l ja --ignore=.venv
 
 clean:

@@ -1,14 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal import dates
-from portal.choices import MunicipalityKind
+from portal import dates, listings
+from portal.choices import ListingStatus, MunicipalityKind
 from portal.models import FundingScheme, Meeting, Municipality, Organisation, Subprefecture, User, WorkingGroup
 
 
@@ -40,6 +42,14 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
             exclude.append(self.organisation_field)
         return exclude
 
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets without the excluded organisation field (a form without it cannot show it)."""
+        hidden = set(self.get_exclude(request, obj) or ())
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def save_model(self, request, obj, form, change):
         if self.is_scoped(request) and self.organisation_field != "pk":
             setattr(obj, f"{self.organisation_field}_id", request.user.organisation_id)
@@ -63,6 +73,64 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class ListingAdmin(OrganisationScopedAdmin):
+    """Admin of a listing (a ProvidedListing with a ``status``): its organisation's scope, and the status
+    workflow (portal.listings) as actions. Publishing, archiving and returning to draft need the model's
+    ``publish_<model>`` permission (the secretariat); partner editors submit for review."""
+
+    actions = ["publish", "archive", "submit_for_review", "return_to_draft"]
+    publisher_actions = ("publish", "archive", "return_to_draft")
+
+    def can_publish(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request) and any(field.name == "is_demo" for field in self.opts.fields):
+            fields.append("is_demo")
+        return fields
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not self.can_publish(request):
+            for name in self.publisher_actions:
+                actions.pop(name, None)
+        return actions
+
+    def _change_status(self, request, queryset, to: str, done_message) -> None:
+        """Move the selection to ``to``; say how many changed and how many could not."""
+        total = queryset.count()  # the selection, counted before it changes
+        changed = listings.change_status(queryset, to)
+        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
+        if changed < total:
+            self.message_user(
+                request,
+                _("%(count)d were left as they were (their status does not allow this step).")
+                % {"count": total - changed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publish the selected %(verbose_name_plural)s"))
+    def publish(self, request, queryset):
+        message = ngettext_lazy("%(count)d published.", "%(count)d published.", "count")
+        self._change_status(request, queryset, ListingStatus.PUBLISHED, message)
+
+    @admin.action(description=_("Archive the selected %(verbose_name_plural)s"))
+    def archive(self, request, queryset):
+        message = ngettext_lazy("%(count)d archived.", "%(count)d archived.", "count")
+        self._change_status(request, queryset, ListingStatus.ARCHIVED, message)
+
+    @admin.action(description=_("Submit the selected %(verbose_name_plural)s for review"))
+    def submit_for_review(self, request, queryset):
+        message = ngettext_lazy("%(count)d submitted for review.", "%(count)d submitted for review.", "count")
+        self._change_status(request, queryset, ListingStatus.PENDING_REVIEW, message)
+
+    @admin.action(description=_("Return the selected %(verbose_name_plural)s to draft"))
+    def return_to_draft(self, request, queryset):
+        message = ngettext_lazy("%(count)d returned to draft.", "%(count)d returned to draft.", "count")
+        self._change_status(request, queryset, ListingStatus.DRAFT, message)
 
 
 @admin.register(Subprefecture)

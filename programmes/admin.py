@@ -1,20 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportExportMixin
 
 from portal import dates
-from portal.admin import OrganisationScopedAdmin
-from portal.booking import services as booking_services
+from portal.admin import ListingAdmin
+from portal.booking.admin import SessionCapacityMixin, save_session_changes
 from portal.booking.models import Session
-from portal.choices import SessionStatus
 from portal.importing import CSVFormat, ImportFileError, XLSXFormat
-from programmes import event_services, services
+from programmes import services
 from programmes.models import ExperienceEvent, FactoryTour
 from programmes.resources import FactoryTourResource, tour_import_options
 
@@ -31,21 +30,7 @@ SESSION_FIELDS = [
     "waitlist_enabled",
     "max_party_size",
     "allocation",
-    "status",
 ]
-
-
-class ScopedFieldsetsMixin:
-    """Fieldsets without the excluded organisation field: a partner editor's change page would otherwise fail
-    (KeyError 'provider'), since OrganisationScopedAdmin excludes it from the form but not from fieldsets.
-    (Belongs in portal.admin.OrganisationScopedAdmin; kept here until that file's owner moves it.)"""
-
-    def get_fieldsets(self, request, obj=None):
-        hidden = set(self.get_exclude(request, obj) or ())
-        return [
-            (name, {**options, "fields": [field for field in options["fields"] if field not in hidden]})
-            for name, options in super().get_fieldsets(request, obj)
-        ]
 
 
 class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
@@ -68,7 +53,7 @@ class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(FactoryTour)
-class FactoryTourAdmin(ScopedFieldsetsMixin, ImportExportMixin, OrganisationScopedAdmin):
+class FactoryTourAdmin(ImportExportMixin, ListingAdmin):
     list_display = ["name", "company_name", "municipality", "industry", "status", "confirmed_on", "provider"]
     list_filter = [
         "status",
@@ -83,7 +68,7 @@ class FactoryTourAdmin(ScopedFieldsetsMixin, ImportExportMixin, OrganisationScop
     search_fields = ["name", "name_kana", "company_name", "municipality__name", "address"]
     autocomplete_fields = ["municipality"]
     date_hierarchy = "confirmed_on"
-    actions = ["publish", "archive", "submit_for_review", "return_to_draft", "confirm_today"]
+    actions = [*ListingAdmin.actions, "confirm_today"]
     # Status changes only through the actions (programmes.services owns the transitions).
     readonly_fields = ["status", "created_at", "updated_at"]
     fieldsets = [
@@ -118,10 +103,6 @@ class FactoryTourAdmin(ScopedFieldsetsMixin, ImportExportMixin, OrganisationScop
     resource_classes = [FactoryTourResource]
     formats = [CSVFormat, XLSXFormat]
     import_error_display = ("message",)
-
-    @staticmethod
-    def can_publish(request) -> bool:
-        return request.user.has_perm("programmes.publish_factorytour")
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return tour_import_options(request.user)
@@ -166,54 +147,6 @@ class FactoryTourAdmin(ScopedFieldsetsMixin, ImportExportMixin, OrganisationScop
             )
         return super().process_result(result, request)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.can_publish(request):
-            fields += ["is_demo"]
-        return fields
-
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location)
-        if not self.can_publish(request):
-            for name in ("publish", "archive", "return_to_draft"):
-                actions.pop(name, None)
-        return actions
-
-    def _change_status(self, request, queryset, service, done_message) -> None:
-        """Run one status service on the selection and say how many changed and how many could not."""
-        total = queryset.count()  # the selection, counted before it changes
-        changed = service(tours=queryset)
-        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
-        if changed < total:
-            self.message_user(
-                request,
-                _("%(count)d tours were left as they were (their status does not allow this step).")
-                % {"count": total - changed},
-                messages.WARNING,
-            )
-
-    @admin.action(description=_("Publish the selected tours"))
-    def publish(self, request, queryset):
-        message = ngettext_lazy("%(count)d tour published.", "%(count)d tours published.", "count")
-        self._change_status(request, queryset, services.publish_tours, message)
-
-    @admin.action(description=_("Archive the selected tours"))
-    def archive(self, request, queryset):
-        message = ngettext_lazy("%(count)d tour archived.", "%(count)d tours archived.", "count")
-        self._change_status(request, queryset, services.archive_tours, message)
-
-    @admin.action(description=_("Submit the selected tours for review"))
-    def submit_for_review(self, request, queryset):
-        message = ngettext_lazy(
-            "%(count)d tour submitted for review.", "%(count)d tours submitted for review.", "count"
-        )
-        self._change_status(request, queryset, services.submit_tours_for_review, message)
-
-    @admin.action(description=_("Return the selected tours to draft"))
-    def return_to_draft(self, request, queryset):
-        message = ngettext_lazy("%(count)d tour returned to draft.", "%(count)d tours returned to draft.", "count")
-        self._change_status(request, queryset, services.return_tours_to_draft, message)
-
     @admin.action(description=_("Mark the information as confirmed today"))
     def confirm_today(self, request, queryset):
         changed = services.confirm_tours(tours=queryset)
@@ -228,19 +161,10 @@ class FactoryTourAdmin(ScopedFieldsetsMixin, ImportExportMixin, OrganisationScop
 # --- Experience events ---------------------------------------------------------------------------------
 
 
-class SessionInlineForm(forms.ModelForm):
+class SessionInlineForm(SessionCapacityMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = SESSION_FIELDS
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk and capacity < self.instance.seats_taken:
-            raise forms.ValidationError(
-                _("%(taken)d seats are already taken: the capacity cannot be lower.")
-                % {"taken": self.instance.seats_taken}
-            )
-        return capacity
 
 
 class SessionInline(GenericTabularInline):
@@ -251,10 +175,18 @@ class SessionInline(GenericTabularInline):
     form = SessionInlineForm
     ct_field = "offering_type"
     ct_fk_field = "offering_id"
-    fields = [*SESSION_FIELDS, "seats_taken"]
-    readonly_fields = ["seats_taken"]
+    fields = [*SESSION_FIELDS, "status", "seats_taken", "roster"]
+    # cancelled on the session's own admin page, which tells the participants (with a message)
+    readonly_fields = ["status", "seats_taken", "roster"]
     autocomplete_fields = ["municipality"]
     extra = 0
+
+    @admin.display(description=_("roster"))
+    def roster(self, session):
+        if session.pk is None:
+            return "—"
+        url = reverse("admin:portal_session_roster", args=[session.pk], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{}</a>', url, gettext("Roster"))
 
     # Sessions belong to their event: whoever may edit the event (in their scope) edits its sessions.
     def has_view_permission(self, request, obj=None):
@@ -273,12 +205,11 @@ class SessionInline(GenericTabularInline):
 
 
 @admin.register(ExperienceEvent)
-class ExperienceEventAdmin(ScopedFieldsetsMixin, OrganisationScopedAdmin):
+class ExperienceEventAdmin(ListingAdmin):
     list_display = ["title", "trade", "status", "provider", "updated_at"]
     list_filter = ["status", "provider", "audiences", "is_demo"]
     list_select_related = ["provider"]
     search_fields = ["title", "title_en", "trade", "instructors"]
-    actions = ["publish", "archive", "submit_for_review", "return_to_draft"]
     readonly_fields = ["status", "created_at", "updated_at"]
     inlines = [SessionInline]
     fieldsets = [
@@ -302,79 +233,13 @@ class ExperienceEventAdmin(ScopedFieldsetsMixin, OrganisationScopedAdmin):
         (_("Record"), {"fields": ["is_demo", "created_at", "updated_at"]}),
     ]
 
-    @staticmethod
-    def can_publish(request) -> bool:
-        return request.user.has_perm("programmes.publish_experienceevent")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.can_publish(request):
-            fields += ["is_demo"]
-        return fields
-
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location)
-        if not self.can_publish(request):
-            for name in ("publish", "archive", "return_to_draft"):
-                actions.pop(name, None)
-        return actions
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
         sessions = formset.save(commit=False)
         for session in formset.deleted_objects:
             session.delete()
-        changed_forms = {id(f.instance): f for f in formset.forms}
+        forms_by_session = {id(session_form.instance): session_form for session_form in formset.forms}
         for session in sessions:
-            if session.pk is None:
-                session.save()
-                continue
-            # Never write seats_taken from this (possibly stale) form: save only the fields that changed,
-            # and let the booking engine change the capacity and cancel.
-            changed = set(changed_forms[id(session)].changed_data)
-            plain = [name for name in changed if name not in ("capacity", "status")]
-            if plain:
-                session.save(update_fields=[*plain, "updated_at"])
-            if "capacity" in changed:
-                booking_services.change_capacity(session=session, capacity=session.capacity)
-            if "status" in changed:
-                if session.status == SessionStatus.CANCELLED:
-                    booking_services.cancel_session(session=session, by=request.user)
-                else:
-                    session.save(update_fields=["status", "updated_at"])
+            save_session_changes(session, forms_by_session[id(session)].changed_data, created=session.pk is None)
         return None
-
-    def _change_events_status(self, request, queryset, service, done_message) -> None:
-        total = queryset.count()
-        changed = service(events=queryset)
-        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
-        if changed < total:
-            self.message_user(
-                request,
-                _("%(count)d events were left as they were (their status does not allow this step).")
-                % {"count": total - changed},
-                messages.WARNING,
-            )
-
-    @admin.action(description=_("Publish the selected events"))
-    def publish(self, request, queryset):
-        message = ngettext_lazy("%(count)d event published.", "%(count)d events published.", "count")
-        self._change_events_status(request, queryset, event_services.publish_events, message)
-
-    @admin.action(description=_("Archive the selected events"))
-    def archive(self, request, queryset):
-        message = ngettext_lazy("%(count)d event archived.", "%(count)d events archived.", "count")
-        self._change_events_status(request, queryset, event_services.archive_events, message)
-
-    @admin.action(description=_("Submit the selected events for review"))
-    def submit_for_review(self, request, queryset):
-        message = ngettext_lazy(
-            "%(count)d event submitted for review.", "%(count)d events submitted for review.", "count"
-        )
-        self._change_events_status(request, queryset, event_services.submit_events_for_review, message)
-
-    @admin.action(description=_("Return the selected events to draft"))
-    def return_to_draft(self, request, queryset):
-        message = ngettext_lazy("%(count)d event returned to draft.", "%(count)d events returned to draft.", "count")
-        self._change_events_status(request, queryset, event_services.return_events_to_draft, message)

@@ -126,7 +126,43 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionAdminForm(forms.ModelForm):
+class SessionCapacityMixin:
+    """For every staff form that edits a session (its own admin, the inline of a programme): a new capacity
+    below the seats taken is a form error, checked against the database, not the form's copy."""
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and "capacity" in self.changed_data:
+            taken = Session.objects.filter(pk=self.instance.pk).values_list("seats_taken", flat=True).first() or 0
+            if capacity < taken:
+                raise forms.ValidationError(
+                    _("%(taken)d seats are already taken: the capacity cannot be lower.") % {"taken": taken},
+                    code="capacity",
+                )
+        return capacity
+
+
+def save_session_changes(session: Session, changed: list[str], *, created: bool) -> None:
+    """Save what a staff form changed on a session, the booking engine's way (raises services.BookingError).
+
+    A new capacity goes through services.change_capacity (the waiting list moves up); only the changed
+    fields are written, so a stale form never overwrites the seats taken; the status and the seats belong to
+    the services. A lottery session's draw is (re)scheduled when it is created or its deadline moves.
+    """
+    with transaction.atomic():
+        if created:
+            session.save()
+        else:
+            if "capacity" in changed:
+                services.change_capacity(session=Session.objects.get(pk=session.pk), capacity=session.capacity)
+            fields = [name for name in changed if name not in ("capacity", "seats_taken", "status")]
+            if fields:
+                session.save(update_fields=[*fields, "updated_at"])
+    if session.is_lottery and (created or {"allocation", "registration_closes_at"} & set(changed)):
+        notify.schedule_draw(session)
+
+
+class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
     """A new capacity is checked here against the seats taken (so it is a form error, not a 500); the
     change itself goes through services.change_capacity in SessionAdmin.save_model."""
 
@@ -150,17 +186,6 @@ class SessionAdminForm(forms.ModelForm):
             "registration_closes_at",
             "allocation",
         ]
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk and "capacity" in self.changed_data:
-            taken = Session.objects.filter(pk=self.instance.pk).values_list("seats_taken", flat=True).first() or 0
-            if capacity < taken:
-                raise forms.ValidationError(
-                    _("%(taken)d seats are already taken: the capacity cannot be lower.") % {"taken": taken},
-                    code="capacity",
-                )
-        return capacity
 
     def clean(self):
         cleaned = super().clean()
@@ -312,21 +337,12 @@ class SessionAdmin(OfferingScopedAdmin):
     # --- saving: capacity through the service, never the seats taken
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
         obj._history_user = request.user
-        fields = [name for name in form.changed_data if name != "capacity"]
-        with transaction.atomic():
-            if "capacity" in form.changed_data:
-                try:
-                    services.change_capacity(session=Session.objects.get(pk=obj.pk), capacity=obj.capacity)
-                except services.BookingError as error:  # seats were taken since the form was checked
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
-                    return
-            if fields:
-                # only what the form changed: seats_taken and the status belong to the services
-                obj.save(update_fields=[*fields, "updated_at"])
+        try:
+            save_session_changes(obj, form.changed_data, created=not change)
+        except services.BookingError as error:  # seats were taken since the form was checked
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         obj.refresh_from_db()
 
     # --- the roster and its pages

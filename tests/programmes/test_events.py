@@ -427,15 +427,17 @@ def test_admin_capacity_increase_promotes_the_waiting_list(client, secretariat_u
     assert session.registrations.filter(status="waitlisted").count() == 0
 
 
-def test_admin_cancelling_a_session_cancels_its_registrations(client, secretariat_user):
+def test_the_inline_cannot_cancel_a_session_but_links_to_its_roster(client, secretariat_user):
+    """Cancelling tells every participant, with a message: that is the session's own page, not the inline."""
     client.force_login(secretariat_user)
     session = SessionFactory(capacity=4)
     fill(session, 4)
     response = _change_session(client, session, status="cancelled")
     assert response.status_code == 302
     session.refresh_from_db()
-    assert (session.status, session.seats_taken) == (SessionStatus.CANCELLED, 0)
-    assert set(session.registrations.values_list("status", flat=True)) == {"cancelled"}
+    assert (session.status, session.seats_taken) == (SessionStatus.SCHEDULED, 4)
+    page = client.get(f"/admin/programmes/experienceevent/{session.offering_id}/change/").content.decode()
+    assert f'href="/admin/portal/session/{session.pk}/roster/"' in page
 
 
 def test_session_municipality_autocomplete_for_partner_editors(client, partner_editor):
