@@ -75,6 +75,31 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         return True
 
 
+class ReadOnlyHistoryInline(admin.TabularInline):
+    """A dated history (an enquiry's, a registration's), read-only: only the services write it.
+    Subclasses set ``model`` and ``fields``."""
+
+    extra = 0
+    can_delete = False
+    verbose_name = _("history entry")
+    verbose_name_plural = _("history")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ListingAdmin(OrganisationScopedAdmin):
     """Admin of a listing (a ProvidedListing with a ``status``): its organisation's scope, and the status
     workflow (portal.listings) as actions. Publishing, archiving and returning to draft need the model's

@@ -10,27 +10,12 @@ from import_export.admin import ImportExportMixin
 
 from portal import dates
 from portal.admin import ListingAdmin
-from portal.booking.admin import SessionCapacityMixin, save_session_changes
+from portal.booking.admin import SESSION_FIELDS, SessionCapacityMixin, save_session_changes
 from portal.booking.models import Session
 from portal.importing import CSVFormat, ImportFileError, XLSXFormat
 from programmes import services
 from programmes.models import ExperienceEvent, FactoryTour
 from programmes.resources import FactoryTourResource, tour_import_options
-
-SESSION_FIELDS = [
-    "label",
-    "starts_at",
-    "ends_at",
-    "venue_name",
-    "municipality",
-    "address",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "waitlist_enabled",
-    "max_party_size",
-    "allocation",
-]
 
 
 class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal import dates, pdf
-from portal.admin import OrganisationScopedAdmin
+from portal.admin import OrganisationScopedAdmin, ReadOnlyHistoryInline
 from portal.booking import notify, services
 from portal.booking.models import PERSONAL_FIELDS, SEATED, Registration, RegistrationEvent, Session
 from portal.choices import RegistrationStatus, SessionStatus
@@ -126,6 +126,25 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: What staff edit of a session, wherever they edit it (its own admin, a programme's inline).
+SESSION_FIELDS = [
+    "label",
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "municipality",
+    "address",
+    "latitude",
+    "longitude",
+    "capacity",
+    "max_party_size",
+    "waitlist_enabled",
+    "registration_opens_at",
+    "registration_closes_at",
+    "allocation",
+]
+
+
 class SessionCapacityMixin:
     """For every staff form that edits a session (its own admin, the inline of a programme): a new capacity
     below the seats taken is a form error, checked against the database, not the form's copy."""
@@ -168,24 +187,7 @@ class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = [
-            "offering_type",
-            "offering_id",
-            "label",
-            "starts_at",
-            "ends_at",
-            "venue_name",
-            "municipality",
-            "address",
-            "latitude",
-            "longitude",
-            "capacity",
-            "max_party_size",
-            "waitlist_enabled",
-            "registration_opens_at",
-            "registration_closes_at",
-            "allocation",
-        ]
+        fields = ["offering_type", "offering_id", *SESSION_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -611,28 +613,9 @@ class SessionAdmin(OfferingScopedAdmin):
 # --- Registrations ---------------------------------------------------------------------------------
 
 
-class RegistrationEventInline(admin.TabularInline):
-    """The dated history, read-only: it is written by the services only."""
-
+class RegistrationEventInline(ReadOnlyHistoryInline):
     model = RegistrationEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "to_status", "note", "by"]
-    readonly_fields = fields
-    verbose_name = _("history entry")
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("portal.view_registrationevent")

@@ -12,34 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import dates
-from portal.admin import OrganisationScopedAdmin
+from portal.admin import OrganisationScopedAdmin, ReadOnlyHistoryInline
 from portal.choices import EnquiryStatus
 from portal.enquiries import services
 from portal.enquiries.models import REQUESTER_FIELDS, Enquiry, EnquiryEvent
 
 
-class EnquiryEventInline(admin.TabularInline):
-    """The dated history, read-only: it is written by the services only."""
-
+class EnquiryEventInline(ReadOnlyHistoryInline):
     model = EnquiryEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "by", "from_status", "to_status", "note", "visible_to_requester"]
-    readonly_fields = fields
-    verbose_name = _("history entry")
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # Whoever may see the enquiry sees its history (the enquiry's queryset is already scoped).
