@@ -206,3 +206,29 @@ def pdf_response(
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Content-Length"] = str(len(content))
     return response
+
+
+def list_pdf_response(
+    request, template_name: str, *, filterset, items, max_items: int, title: str, filename: str, context=None
+) -> HttpResponse:
+    """A printed list (templates extending portal/pdf/list.html) of a filtered listing: the first
+    ``max_items`` of ``items`` (the PDF says when it stops there), each with a QR code to its page, and the
+    filterset's conditions and ignored values in words. The template gets ``items`` as (item, QR) pairs."""
+    items = list(items[: max_items + 1])
+    capped = len(items) > max_items
+    del items[max_items:]
+    rows = [(item, qr_png_data_uri(request.build_absolute_uri(item.get_absolute_url()))) for item in items]
+    return pdf_response(
+        request,
+        template_name,
+        {
+            "items": rows,
+            "total": filterset.qs.count() if capped else len(items),
+            "capped": capped,
+            "conditions": conditions_in_words(filterset),
+            "ignored": ignored_in_words(filterset),
+            **(context or {}),
+        },
+        title=title,
+        filename=filename,
+    )

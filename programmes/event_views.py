@@ -53,20 +53,12 @@ def event_pdf(request):
     """/events/pdf/: the same filtered list as /events/ with every upcoming session, as an A4 PDF."""
     now = timezone.now()
     event_filter = filtered_events(request, now)
-    events = list(with_upcoming_sessions(event_filter.qs, now)[: PDF_MAX_EVENTS + 1])
-    capped = len(events) > PDF_MAX_EVENTS
-    del events[PDF_MAX_EVENTS:]
-    rows = [(event, pdf.qr_png_data_uri(request.build_absolute_uri(event.get_absolute_url()))) for event in events]
-    return pdf.pdf_response(
+    return pdf.list_pdf_response(
         request,
         "programmes/pdf/event_list.html",
-        {
-            "events": rows,
-            "total": event_filter.qs.count() if capped else len(events),
-            "capped": capped,
-            "conditions": pdf.conditions_in_words(event_filter),
-            "ignored": pdf.ignored_in_words(event_filter),
-        },
+        filterset=event_filter,
+        items=with_upcoming_sessions(event_filter.qs, now),
+        max_items=PDF_MAX_EVENTS,
         title=gettext("Experience events"),
         filename=pdf.pdf_filename("experience-events"),
     )

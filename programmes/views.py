@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -60,25 +59,13 @@ PDF_MAX_TOURS = 1000
 def tour_pdf(request):
     """/tours/pdf/: the same filtered list as /tours/, every matching tour (up to PDF_MAX_TOURS), as an A4 PDF."""
     tour_filter = filtered_tours(request)
-    tours = list(within_nearest(tour_filter.qs, PDF_MAX_TOURS + 1)[: PDF_MAX_TOURS + 1])
-    capped = len(tours) > PDF_MAX_TOURS
-    del tours[PDF_MAX_TOURS:]
-    total = tour_filter.qs.count() if capped else len(tours)
-    rows = [
-        (tour, pdf.qr_png_data_uri(request.build_absolute_uri(reverse("programmes:tour-detail", args=[tour.pk]))))
-        for tour in tours
-    ]
-    return pdf.pdf_response(
+    return pdf.list_pdf_response(
         request,
         "programmes/pdf/tour_list.html",
-        {
-            "tours": rows,
-            "total": total,
-            "capped": capped,
-            "conditions": pdf.conditions_in_words(tour_filter),
-            "ignored": pdf.ignored_in_words(tour_filter),
-            "near": getattr(tour_filter.form, "cleaned_data", {}).get("near"),
-        },
+        filterset=tour_filter,
+        items=within_nearest(tour_filter.qs, PDF_MAX_TOURS + 1),
+        max_items=PDF_MAX_TOURS,
+        context={"near": getattr(tour_filter.form, "cleaned_data", {}).get("near")},
         title=gettext("Factory tours"),
         filename=pdf.pdf_filename("factory-tours"),
     )
