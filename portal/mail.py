@@ -1,17 +1,29 @@
 """E-mail of the portal: every message is plain text with an HTML alternative, in the recipient's language."""
 
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated(*, template: str, context: dict, to: list[str], subject: str, language: str) -> None:
-    """Render ``template``.txt and ``template``.html in ``language`` and send them as one message."""
+def send_templated(
+    *, template: str, context: dict, to: list[str], subject: str, language: str, images: dict | None = None
+) -> None:
+    """Render ``template``.txt and ``template``.html in ``language`` and send them as one message.
+
+    ``images`` ({content id: PNG bytes}) go with it as inline parts that the HTML shows as
+    ``<img src="cid:…">``: mail programs that block ``data:`` images (Gmail does) show these.
+    """
     with translation.override(language):
         context = {"portal_name": settings.PORTAL_NAME, **context}
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
         message = EmailMultiAlternatives(f"[{settings.PORTAL_NAME}] {subject}", text, None, to)
         message.attach_alternative(html, "text/html")
+    for content_id, png in (images or {}).items():
+        part = MIMEPart()
+        part.set_content(png, maintype="image", subtype="png", disposition="inline", cid=f"<{content_id}>")
+        message.attach(part)
     message.send()

@@ -18,13 +18,10 @@ import base64
 import datetime as dt
 import gc
 import re
-import struct
 import urllib.parse
-import zlib
 from contextlib import contextmanager
 from functools import lru_cache
 
-import segno
 from django import forms
 from django.conf import settings
 from django.http import HttpResponse
@@ -35,7 +32,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from portal import dates
+from portal import dates, qr
 
 #: The CSS font stack of every PDF, first choice first (see the module docstring).
 FONT_FAMILIES = ("BIZ UDPGothic", "IPAexGothic", "Noto Sans CJK JP", "sans-serif")
@@ -49,44 +46,13 @@ def font_family_css() -> str:
 # --- QR codes --------------------------------------------------------------------------------------
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-#: The QR mask pattern. Any of the eight is valid and scans (ISO/IEC 18004 §7.8.2); the standard's choice by
-#: penalty score costs about 5 ms a code in pure Python, 5 s for a 1,000-tour PDF. Pattern 3 ((i + j) mod 3)
-#: scored best on average for the portal's URLs (within 3 % of the best of the eight).
-QR_MASK = 3
-
-
 @lru_cache(maxsize=4096)
 def qr_png_data_uri(data: str, *, scale: int = 2, border: int = 2) -> str:
-    """A QR code of ``data`` (usually an absolute URL) as a PNG data: URI, ``scale`` grey pixels a module.
-
-    segno computes the code; the PNG is written here because segno's own PNG writer takes 2.3 ms a code
-    against 1.4 ms for this 8-bit greyscale one (measured), a second on a 1,000-tour PDF.
-
-    An 8-bit grey PNG goes into the PDF as it is, and an image costs WeasyPrint far less than an SVG path
-    of the same code. Print it with CSS ``image-rendering: pixelated`` (and some white around it): viewers
-    that smooth images anyway (poppler does) still get edges sharp enough to scan from 2 pixels a module.
-    Error correction M survives a crease or a smudge on a printed sheet.
-    """
-    matrix = segno.make(data, error="m", micro=False, mask=QR_MASK).matrix
-    size = (len(matrix) + 2 * border) * scale
-    dark, light = b"\x00" * scale, b"\xff" * scale
-    blank = b"\x00" + b"\xff" * size  # each row: filter byte "none", then its pixels
-    rows = [blank] * (border * scale)
-    for modules in matrix:
-        row = b"\x00" + light * border + b"".join(dark if module else light for module in modules) + light * border
-        rows += [row] * scale
-    rows += [blank] * (border * scale)
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0))  # 8-bit greyscale
-        + _png_chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + _png_chunk(b"IEND", b"")
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    """A QR code of ``data`` (portal.qr) as a PNG data: URI, for a PDF. An 8-bit grey PNG goes into the PDF
+    as it is, and costs WeasyPrint far less than an SVG path of the same code; print it with CSS
+    ``image-rendering: pixelated`` (viewers that smooth images anyway still get edges sharp enough to scan
+    from 2 pixels a module)."""
+    return "data:image/png;base64," + base64.b64encode(qr.qr_png(data, scale=scale, border=border)).decode("ascii")
 
 
 # --- Wording shared by listing PDFs ----------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import mail, pdf
+from portal import mail, qr
 from portal.choices import RegistrationStatus, SessionStatus
 
 #: kind -> (subject, opening paragraph) of the participant's e-mails; the rest of the mail is shared
@@ -67,6 +67,10 @@ MAIL_KINDS = {
 }
 
 
+#: Content id of the check-in QR code attached to the mail of a party that holds seats
+CHECKIN_QR_ID = "checkin-qr@monozukuri-portal"
+
+
 def registration_url(registration, *, base_url: str | None = None, name: str = "registration") -> str:
     base = (base_url or settings.PORTAL_BASE_URL).rstrip("/")
     with translation.override(registration.language):
@@ -92,7 +96,7 @@ def send_registration_mail(registration_id: int, kind: str, message: str = "") -
             "message": message,
             "registration_url": registration_url(registration),
             "checkin_url": checkin_url,
-            "checkin_qr": pdf.qr_png_data_uri(checkin_url) if checkin_url else "",
+            "checkin_qr": f"cid:{CHECKIN_QR_ID}" if checkin_url else "",
         }
         subject = f"{gettext(subject)}: {registration.session.offering_name}"
     mail.send_templated(
@@ -101,6 +105,7 @@ def send_registration_mail(registration_id: int, kind: str, message: str = "") -
         to=[registration.email],
         subject=subject,
         language=registration.language,
+        images={CHECKIN_QR_ID: qr.qr_png(checkin_url, scale=5)} if checkin_url else None,
     )
     return True
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import subprocess
 
 import pytest
 from django.core import mail
@@ -182,7 +183,7 @@ def test_the_form_is_phone_friendly(client, session):
 # --- Sign-up: happy paths --------------------------------------------------------------------------
 
 
-def test_family_signs_up_gets_confirmed_and_a_mail_with_a_working_link(client, session, post):
+def test_family_signs_up_gets_confirmed_and_a_mail_with_a_working_link(client, session, post, tmp_path):
     response = post(client, signup_url(session, language="ja"), family_post())
 
     registration = Registration.objects.get()
@@ -206,8 +207,16 @@ def test_family_signs_up_gets_confirmed_and_a_mail_with_a_working_link(client, s
     assert "山田 花子" in message.body
     assert "北見市民会館" in message.body
     html = message.alternatives[0][0]
-    assert '<img src="data:image/png;base64,' in html
-    assert "data:image" not in message.body
+    assert '<img src="cid:checkin-qr@monozukuri-portal"' in html  # an inline part, not a blocked data: URI
+    assert "data:image" not in html
+    (qr_part,) = message.attachments
+    assert qr_part["Content-ID"] == "<checkin-qr@monozukuri-portal>"
+    assert qr_part.get_content_disposition() == "inline"
+    assert b"Content-ID: <checkin-qr@monozukuri-portal>" in message.message().as_bytes()
+    png = tmp_path / "qr.png"
+    png.write_bytes(qr_part.get_content())
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True)
+    assert scanned.stdout.strip().endswith(f"/registrations/{registration.access_token}/checkin/")
 
     page = Client().get(mailed_path(message))
     assert page.status_code == 200
