@@ -25,13 +25,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal import dates, pdf
 from portal.admin import OrganisationScopedAdmin, ReadOnlyHistoryInline
-from portal.booking import notify, services
+from portal.booking import lottery, notify, services
 from portal.booking.models import PERSONAL_FIELDS, SEATED, Registration, RegistrationEvent, Session
 from portal.choices import RegistrationStatus, SessionStatus
 from portal.roles import listing_models
@@ -254,7 +254,8 @@ class SessionAdmin(OfferingScopedAdmin):
     search_fields = ["venue_name", "label"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["municipality"]
-    readonly_fields = ["status", "seats_taken", "lottery_drawn_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "seats_taken", "lottery_drawn_at", "lottery_record", "created_at", "updated_at"]
+    actions = ["draw_lottery"]
     fieldsets = [
         (None, {"fields": ["offering_type", "offering_id", "label", "status"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "venue_name", "municipality", "address"]}),
@@ -269,6 +270,7 @@ class SessionAdmin(OfferingScopedAdmin):
                     ("registration_opens_at", "registration_closes_at"),
                     "allocation",
                     "lottery_drawn_at",
+                    "lottery_record",
                 ]
             },
         ),
@@ -285,6 +287,55 @@ class SessionAdmin(OfferingScopedAdmin):
                 n_waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
             )
         )
+
+    @admin.display(description=_("lottery record"))
+    def lottery_record(self, session):
+        """The draw as logged (portal.booking.lottery): seed, rule and every application's place and result."""
+        log = session.lottery_log or {}
+        if not log:
+            return "—"
+        names = dict(
+            Registration.objects.filter(pk__in=[row["registration"] for row in log["order"]]).values_list(
+                "pk", "contact_name"
+            )
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    place,
+                    names.get(row["registration"], row["registration"]),
+                    gettext("first time this fiscal year") if row["priority"] == 0 else gettext("taken part before"),
+                    RegistrationStatus(row["result"]).label,
+                )
+                for place, row in enumerate(log["order"], start=1)
+            ),
+        )
+        return format_html(
+            "<p>{}</p><p>{}: {}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            log.get("rule", ""),
+            gettext("Seed (draws again the same with it)"),
+            log.get("seed", ""),
+            gettext("Place"),
+            pgettext("person", "Name"),
+            gettext("Priority"),
+            gettext("Result"),
+            rows,
+        )
+
+    @admin.action(
+        description=_("Draw the lottery of the selected sessions (after their deadline)"), permissions=["change"]
+    )
+    def draw_lottery(self, request, queryset):
+        for session in queryset:
+            try:
+                lottery.draw_lottery(session)
+            except services.BookingError as error:
+                self.message_user(request, f"{session}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                self.message_user(request, gettext("%(session)s: drawn.") % {"session": session}, messages.SUCCESS)
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

@@ -526,3 +526,29 @@ def test_actions_mark_attended_and_cancel_with_the_waiting_list_moving_up(
     session.refresh_from_db()
     assert session.seats_taken == 4
     assert sorted(message.to[0] for message in mail.outbox) == ["sato@example.jp", "suzuki@example.jp"]
+
+
+def test_staff_draw_a_lottery_after_its_deadline_and_see_its_record(client, secretariat_user, tour):
+    session = make_session(
+        tour, capacity=2, allocation="lottery", registration_closes_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    applications = [sign_up(session, f"応募者{n}", f"applicant{n}@example.jp", adults=0) for n in range(3)]
+    client.force_login(secretariat_user)
+
+    early = client.post(SESSIONS, {"action": "draw_lottery", "_selected_action": [session.pk]}, follow=True)
+    assert any("締切" in message or "deadline" in message for message in messages_of(early)), messages_of(early)
+    assert statuses(*applications) == ["applied"] * 3
+
+    Session.objects.filter(pk=session.pk).update(registration_closes_at=timezone.now() - dt.timedelta(minutes=1))
+    drawn = client.post(SESSIONS, {"action": "draw_lottery", "_selected_action": [session.pk]}, follow=True)
+    assert len(messages_of(drawn)) == 1
+    assert sorted(statuses(*applications)) == ["confirmed", "confirmed", "waitlisted"]
+
+    page = client.get(reverse("admin:portal_session_change", args=[session.pk])).content.decode()
+    session.refresh_from_db()
+    assert str(session.lottery_log["seed"]) in page
+    for n in range(3):
+        assert f"応募者{n}" in page
+    again = client.post(SESSIONS, {"action": "draw_lottery", "_selected_action": [session.pk]}, follow=True)
+    assert sorted(statuses(*applications)) == ["confirmed", "confirmed", "waitlisted"]  # drawn once only
+    assert messages_of(again) != messages_of(drawn)
