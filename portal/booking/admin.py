@@ -160,6 +160,7 @@ class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
         return cleaned
 
 
+@admin.register(Session)
 class SessionAdmin(SessionRosterViews, OfferingScopedAdmin):
     form = SessionAdminForm
     change_form_template = "portal/booking/admin/session_change_form.html"

@@ -8,7 +8,7 @@ import csv
 import io
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -91,7 +91,6 @@ class CancelSessionForm(forms.Form):
     )
 
 
-@admin.register(Session)
 class SessionRosterViews:
     """The roster pages of SessionAdmin (a ModelAdmin mixin: it uses the admin's queryset, site and messages)."""
 
