@@ -85,8 +85,8 @@ class ExperienceEventFilter(PortalFilterSet):
         empty_label=_("Everyone"),
         widget=FastSelect,
     )
-    # "from" is a Python keyword: the filter is declared under it through the class namespace below
-    date_to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput)
+    # ?from= is declared below the class: "from" is a Python keyword
+    to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput)
     available = FlagFilter(label=_("Only with seats available"), method="filter_available")
 
     class Meta:
@@ -140,14 +140,13 @@ class ExperienceEventFilter(PortalFilterSet):
         return by_next_session(queryset, self.session_conditions, self.now)
 
 
-# ?from=… : a keyword in Python, so the filter joins the class under its public name here.
-_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput)
+# ?from=…: a keyword in Python, so the filter joins the class under its public name here, before "to".
 ExperienceEventFilter.base_filters = {
-    "q": ExperienceEventFilter.base_filters["q"],
-    "subprefecture": ExperienceEventFilter.base_filters["subprefecture"],
-    "municipality": ExperienceEventFilter.base_filters["municipality"],
-    "audience": ExperienceEventFilter.base_filters["audience"],
-    "from": _from,
-    "to": ExperienceEventFilter.base_filters.pop("date_to"),
-    "available": ExperienceEventFilter.base_filters["available"],
+    **{
+        name: value
+        for name, value in ExperienceEventFilter.base_filters.items()
+        if name in ("q", "subprefecture", "municipality", "audience")
+    },
+    "from": django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput),
+    **{name: value for name, value in ExperienceEventFilter.base_filters.items() if name in ("to", "available")},
 }
