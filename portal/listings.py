@@ -26,3 +26,12 @@ def change_status(listings: Iterable, to: str) -> int:
                 listing.save(update_fields=["status", "updated_at"])
                 changed += 1
     return changed
+
+
+def public_url(listing) -> str:
+    """The public page of a listing while it is published (its get_absolute_url), else "": a private page
+    (an enquiry's, a registration's) links to what was asked for only while that is public."""
+    if listing is None or getattr(listing, "status", ListingStatus.PUBLISHED) != ListingStatus.PUBLISHED:
+        return ""
+    get_absolute_url = getattr(listing, "get_absolute_url", None)
+    return get_absolute_url() if get_absolute_url else ""

@@ -16,10 +16,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from functools import wraps
 
 from django.db import models
 from django.http import Http404
 from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
 
 TOKEN_BYTES = 32  # 256 bits: secrets.token_urlsafe(32) is 43 characters
 MIN_TOKEN_BYTES = 16  # 128 bits, the floor in DESIGN.md
@@ -87,3 +89,15 @@ def derived_token(purpose: str, nonce: str) -> str:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def private_page(view):
+    """For the views of private links: the response is never cached and never indexed by search engines."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return never_cache(wrapper)

@@ -10,8 +10,6 @@ A malformed, unknown or partial token is the site's ordinary 404 (portal/tokens.
 cached and never indexed.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -21,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import calendar, tokens
@@ -29,6 +26,7 @@ from portal.booking import services
 from portal.booking.forms import RegistrationForm
 from portal.booking.models import Registration, Session
 from portal.choices import ListingStatus, RegistrationStatus, SessionStatus
+from portal.listings import public_url
 
 NOINDEX = "noindex, nofollow"
 #: What a participant may still cancel (attended is history, cancelled stays cancelled).
@@ -50,27 +48,8 @@ SIGNED_UP_MESSAGES = {
 }
 
 
-def _private(view):
-    """A token page: never cached, never indexed."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = NOINDEX
-        return response
-
-    return never_cache(wrapper)
-
-
 def _registration_or_404(token: str) -> Registration:
     return tokens.get_by_token_or_404(Registration.objects.select_related("session__municipality"), token)
-
-
-def offering_url(offering) -> str:
-    """The public page of a published offering, or "" (an archived programme has no page to link to)."""
-    if getattr(offering, "status", None) != ListingStatus.PUBLISHED or not hasattr(offering, "get_absolute_url"):
-        return ""
-    return offering.get_absolute_url()
 
 
 def _is_past(session: Session) -> bool:
@@ -93,7 +72,7 @@ def session_signup(request, pk: int):
     context = {
         "session": session,
         "offering": offering,
-        "offering_url": offering_url(offering),
+        "offering_url": public_url(offering),
         "state": state,
         "availability": availability,
         "closed_message": services.MESSAGES.get(state if state != "open" else availability, ""),
@@ -122,7 +101,7 @@ def session_signup(request, pk: int):
 # --- The participant's own pages -------------------------------------------------------------------
 
 
-@_private
+@tokens.private_page
 @require_safe
 def registration_detail(request, token: str):
     registration = _registration_or_404(token)
@@ -133,14 +112,14 @@ def registration_detail(request, token: str):
         {
             "registration": registration,
             "session": session,
-            "offering_url": offering_url(session.offering),
+            "offering_url": public_url(session.offering),
             "can_cancel": registration.status in CANCELLABLE and not _is_past(session),
             "is_past": _is_past(session),
         },
     )
 
 
-@_private
+@tokens.private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel(request, token: str):
     """GET: are you sure? POST: cancel (a cancelled registration stays cancelled; saying so again is polite)."""
@@ -168,7 +147,7 @@ def registration_cancel(request, token: str):
     return render(
         request,
         "portal/booking/cancel.html",
-        {"registration": registration, "session": session, "offering_url": offering_url(session.offering)},
+        {"registration": registration, "session": session, "offering_url": public_url(session.offering)},
     )
 
 
@@ -198,7 +177,7 @@ def registration_event(registration: Registration, *, url: str, host: str) -> di
     }
 
 
-@_private
+@tokens.private_page
 @require_safe
 def registration_calendar(request, token: str):
     registration = _registration_or_404(token)
@@ -211,7 +190,7 @@ def registration_calendar(request, token: str):
 # --- Reception --------------------------------------------------------------------------------------
 
 
-@_private
+@tokens.private_page
 @staff_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_checkin(request, token: str):

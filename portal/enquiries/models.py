@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import EnquiryKind, EnquiryStatus, ListingStatus
+from portal.choices import EnquiryKind, EnquiryStatus
+from portal.listings import public_url
 from portal.tokens import DIGEST_LENGTH
 
 # What the requester tells us: the only fields a service accepts from a form, and the personal data
@@ -165,12 +166,8 @@ class Enquiry(models.Model):
         return getattr(subject, "display_name", None) or self.subject_name
 
     def subject_url(self) -> str:
-        """The public page of the subject, while it is published and says where it is (get_absolute_url)."""
-        subject = self.subject
-        if subject is None or getattr(subject, "status", ListingStatus.PUBLISHED) != ListingStatus.PUBLISHED:
-            return ""
-        get_absolute_url = getattr(subject, "get_absolute_url", None)
-        return get_absolute_url() if get_absolute_url else ""
+        """The public page of the subject, while it is published (portal.listings.public_url)."""
+        return public_url(self.subject)
 
     def public_events(self):
         """The history the requester sees: every status change, and the notes meant for them."""

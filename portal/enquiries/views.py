@@ -1,14 +1,13 @@
 """The requester's private page: /enquiries/<token>/ (DESIGN.md, public URL contract)."""
 
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal import tokens
 from portal.enquiries.models import Enquiry
 
 
-@never_cache
+@tokens.private_page
 @require_safe
 def enquiry_status(request, token: str):
     """Status in words, the public history and the request's details, for whoever holds the link.
@@ -18,7 +17,7 @@ def enquiry_status(request, token: str):
     enquiry = tokens.get_by_token_or_404(Enquiry.objects.select_related("provider", "subject_type"), token)
     events = list(enquiry.public_events())
     submission = next((event for event in events if event.is_submission), None)
-    response = render(
+    return render(
         request,
         "portal/enquiries/status.html",
         {
@@ -28,5 +27,3 @@ def enquiry_status(request, token: str):
             "subject_url": enquiry.subject_url(),
         },
     )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
