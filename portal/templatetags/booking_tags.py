@@ -1,4 +1,4 @@
-"""Sessions of experience events in words: when, and whether there are seats (残り3席, キャンセル待ち…)."""
+"""Sessions of the booking engine in words: when, and whether there are seats (残り3席, キャンセル待ち…)."""
 
 from django import template
 from django.utils import timezone
