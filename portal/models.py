@@ -4,12 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import dates
-from portal.choices import FundingSponsor, MunicipalityKind, OrganisationCategory, SubprefectureKind
+from portal.choices import FeeKind, FundingSponsor, MunicipalityKind, OrganisationCategory, SubprefectureKind
 
 
 class BilingualMixin:
@@ -273,6 +273,35 @@ class ProvidedListing(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ListingFee(models.Model):
+    """Abstract: what taking part costs (free, an amount in yen, or ask), shared by every listing."""
+
+    fee_kind = models.CharField(_("fee"), max_length=10, choices=FeeKind.choices, default=FeeKind.UNKNOWN)
+    fee_amount = models.PositiveIntegerField(_("fee (yen)"), null=True, blank=True)
+    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(fee_kind=FeeKind.FREE) | Q(fee_amount__isnull=True) | Q(fee_amount=0),
+                name="%(app_label)s_%(class)s_free_has_no_amount",
+            ),
+        ]
+
+    @property
+    def fee_display(self) -> str:
+        if self.fee_kind == FeeKind.FREE:
+            text = gettext("free")
+        elif self.fee_kind == FeeKind.PAID and self.fee_amount:
+            text = gettext("%(amount)s yen") % {"amount": f"{self.fee_amount:,}"}
+        elif self.fee_kind == FeeKind.PAID:
+            text = gettext("charged")
+        else:
+            text = gettext("ask the host")
+        return f"{text} ({self.fee_note})" if self.fee_note else text
 
 
 # Models of the core's engines live in their packages; importing them here lets Django find them.

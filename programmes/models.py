@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import dates
-from portal.choices import Audience, FeeKind, Industry, ListingStatus
-from portal.models import BilingualMixin, FundingScheme, Municipality, ProvidedListing
+from portal.choices import Audience, Industry, ListingStatus
+from portal.models import BilingualMixin, FundingScheme, ListingFee, Municipality, ProvidedListing
 from portal.text import Fold
 
 
@@ -68,7 +68,7 @@ class FactoryTourQuerySet(models.QuerySet):
         return self.filter(Q(confirmed_on__isnull=True) | Q(confirmed_on__lt=first))
 
 
-class FactoryTour(BilingualMixin, ProvidedListing):
+class FactoryTour(BilingualMixin, ListingFee, ProvidedListing):
     """A workplace that accepts school visits, in the jointly curated list (工場見学情報リスト)."""
 
     name = models.CharField(_("facility name"), max_length=120)
@@ -107,9 +107,6 @@ class FactoryTour(BilingualMixin, ProvidedListing):
         help_text=_("0 = Monday … 6 = Sunday. Empty means any day."),
     )
     lead_time_days = models.PositiveSmallIntegerField(_("booking lead time (days)"), null=True, blank=True)
-    fee_kind = models.CharField(_("fee"), max_length=10, choices=FeeKind.choices, default=FeeKind.UNKNOWN)
-    fee_amount = models.PositiveIntegerField(_("fee (yen)"), null=True, blank=True)
-    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
     reservation_required = models.BooleanField(_("reservation required"), null=True, blank=True)
     bus_parking = models.BooleanField(_("parking for buses"), null=True, blank=True)
     wheelchair_access = models.BooleanField(_("wheelchair access"), null=True, blank=True)
@@ -170,6 +167,7 @@ class FactoryTour(BilingualMixin, ProvidedListing):
         verbose_name_plural = _("factory tours")
         permissions = [("publish_factorytour", _("Can publish and archive factory tours"))]
         constraints = [
+            *ListingFee.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(group_min__isnull=True)
                 | Q(group_max__isnull=True)
@@ -186,10 +184,6 @@ class FactoryTour(BilingualMixin, ProvidedListing):
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
                 | (Q(latitude__range=(41, 46)) & Q(longitude__range=(139, 146))),
                 name="factory_tour_location_in_hokkaido",
-            ),
-            models.CheckConstraint(
-                condition=~Q(fee_kind=FeeKind.FREE) | Q(fee_amount__isnull=True) | Q(fee_amount=0),
-                name="factory_tour_free_has_no_amount",
             ),
         ]
         indexes = [
@@ -254,18 +248,6 @@ class FactoryTour(BilingualMixin, ProvidedListing):
         names = weekday_abbreviations()
         return "・".join(names[day] for day in sorted(self.weekdays))
 
-    @property
-    def fee_display(self) -> str:
-        if self.fee_kind == FeeKind.FREE:
-            text = gettext("free")
-        elif self.fee_kind == FeeKind.PAID and self.fee_amount:
-            text = gettext("%(amount)s yen") % {"amount": f"{self.fee_amount:,}"}
-        elif self.fee_kind == FeeKind.PAID:
-            text = gettext("charged")
-        else:
-            text = gettext("ask the host")
-        return f"{text} ({self.fee_note})" if self.fee_note else text
-
     def class_fit(self, *, group_size: int | None = None, month: int | None = None, need_bus: bool = False):
         """ "Can my class go there?": one check per condition the school gave, each yes / no / unknown."""
         checks = []
@@ -320,7 +302,7 @@ class ExperienceEventQuerySet(models.QuerySet):
         return self.filter(models.Exists(sessions))
 
 
-class ExperienceEvent(BilingualMixin, ProvidedListing):
+class ExperienceEvent(BilingualMixin, ListingFee, ProvidedListing):
     """A hands-on making event for children and families (ものづくり体験会), held in one or more sessions."""
 
     title = models.CharField(_("title"), max_length=120)
@@ -342,9 +324,6 @@ class ExperienceEvent(BilingualMixin, ProvidedListing):
         models.CharField(max_length=20, choices=Audience.choices), verbose_name=_("audiences"), default=list, blank=True
     )
     grades = models.CharField(_("school years"), max_length=60, blank=True, help_text=_("e.g. 小学4〜6年"))
-    fee_kind = models.CharField(_("fee"), max_length=10, choices=FeeKind.choices, default=FeeKind.UNKNOWN)
-    fee_amount = models.PositiveIntegerField(_("fee (yen)"), null=True, blank=True)
-    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
     what_to_bring = models.CharField(_("what to bring"), max_length=200, blank=True)
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
 
@@ -381,12 +360,7 @@ class ExperienceEvent(BilingualMixin, ProvidedListing):
         verbose_name = _("experience event")
         verbose_name_plural = _("experience events")
         permissions = [("publish_experienceevent", _("Can publish and archive experience events"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(fee_kind=FeeKind.FREE) | Q(fee_amount__isnull=True) | Q(fee_amount=0),
-                name="experience_event_free_has_no_amount",
-            ),
-        ]
+        constraints = [*ListingFee.Meta.constraints]
         indexes = [
             models.Index(fields=["status"], name="experience_event_status"),
             GinIndex(fields=["search_folded"], opclasses=["gin_trgm_ops"], name="experience_event_search_trgm"),
@@ -401,7 +375,3 @@ class ExperienceEvent(BilingualMixin, ProvidedListing):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:event-detail", args=[self.pk])
-
-    @property
-    def fee_display(self) -> str:
-        return FactoryTour.fee_display.fget(self)
