@@ -43,11 +43,17 @@ def test_a_family_signs_up_and_cancels(browser, live_server, events, mailoutbox,
         # The list, filtered to Okhotsk sessions with free seats: only the lathe workshop in 北見市.
         assert page.goto("/events/").status == 200
         assert_no_axe_violations(page, "event list")
+        # On a phone the results come first: the search conditions open from their summary.
+        assert page.locator("#id_subprefecture").is_hidden()
+        page.locator("details.filters-panel > summary").click()
         page.select_option("#id_subprefecture", "okhotsk")
         page.check("#id_available")
         page.locator("form.filters button[type=submit]").click()
         page.wait_for_url(re.compile(r"available=on"))
         assert page.locator("h3 a").all_inner_texts() == ["親子で旋盤体験"]
+        # the results first again; the summary counts the conditions, the chips show them
+        assert page.locator("#id_subprefecture").is_hidden()
+        assert "検索条件（2件指定中）" in page.locator("details.filters-panel > summary").inner_text()
         assert "残り12席" in page.content()
         page.screenshot(path=str(artifacts / "events-phone.png"), full_page=True)
 
