@@ -98,6 +98,17 @@ class Session(models.Model):
     allocation = models.CharField(
         _("allocation"), max_length=20, choices=Allocation.choices, default=Allocation.FIRST_COME
     )
+    paired_with = models.OneToOneField(
+        "self",
+        verbose_name=_("paired with"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="paired_from",
+        help_text=_(
+            "A parent seminar held together with the pupils' tour: families can book both at once, both or none."
+        ),
+    )
     lottery_drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True, editable=False)
     lottery_log = models.JSONField(_("lottery log"), default=dict, blank=True, editable=False)
     status = models.CharField(
@@ -139,6 +150,13 @@ class Session(models.Model):
     def offering_name(self) -> str:
         offering = self.offering
         return getattr(offering, "display_name", None) or str(offering or "")
+
+    @property
+    def partner(self) -> "Session | None":
+        """The session this one is paired with, from either side (None when it stands alone)."""
+        if self.paired_with_id is not None:
+            return self.paired_with
+        return getattr(self, "paired_from", None)
 
     @property
     def seats_left(self) -> int:
@@ -222,6 +240,16 @@ class Registration(models.Model):
     message = models.TextField(_("message"), blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="ja")
 
+    #: the other half of a pair booked together (a parent seminar and the pupils' tour), on one of the two
+    partner = models.OneToOneField(
+        "self",
+        verbose_name=_("booked together with"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_of",
+        editable=False,
+    )
     #: order on the waiting list decided by a lottery draw (lower first); empty: first come
     queue_rank = models.PositiveIntegerField(_("waiting list rank"), null=True, blank=True, editable=False)
     token_nonce = models.CharField(max_length=64, unique=True, editable=False)
@@ -271,6 +299,13 @@ class Registration(models.Model):
     def access_token(self) -> str:
         """The token of the participant's private link (derived again for every e-mail; see portal.tokens)."""
         return tokens.derived_token(TOKEN_PURPOSE, self.token_nonce)
+
+    @property
+    def pair(self) -> "Registration | None":
+        """The registration booked together with this one, from either side (None when booked alone)."""
+        if self.partner_id is not None:
+            return self.partner
+        return getattr(self, "partner_of", None)
 
     @property
     def is_active(self) -> bool:

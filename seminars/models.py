@@ -1,1 +1,0 @@
-"""Models of the seminars app: added by its issue."""

@@ -1,0 +1,6 @@
+"""Models of the seminars app, one module per part; each is imported here so that Django finds it.
+
+    seminar.py   Seminar (every kind), its itinerary stops (student factory-tour trips)
+    lecture.py   LectureOffer (出前講座) that schools request through the enquiry workflow
+    material.py  Material: downloadable materials for parent seminars
+"""
