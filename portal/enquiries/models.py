@@ -95,6 +95,13 @@ class Enquiry(models.Model):
     preferred_date_3 = models.DateField(_("preferred date 3"), null=True, blank=True)
     coming_by_bus = models.BooleanField(_("coming by bus"), default=False)
     message = models.TextField(_("message"), blank=True)
+    #: how many pupils or students the visit, lecture or dispatch reached, recorded by staff when it is done
+    participants_reached = models.PositiveIntegerField(
+        _("participants reached"),
+        null=True,
+        blank=True,
+        help_text=_("How many pupils or students took part, once it has taken place (for the reports)."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
