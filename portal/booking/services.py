@@ -70,6 +70,12 @@ MESSAGES = {
     ),
     "no_seats": _("Please tell us how many people will come (at least one)."),
     "already_cancelled": _("This registration has already been cancelled."),
+    "not_paired": _("This session is not held together with another one."),
+    "pair_lottery": _("Places of this session are drawn by lot: please sign up for each session on its own."),
+    "pair_full": _(
+        "Sorry, one of the two sessions is full and has no waiting list, so neither was booked. "
+        "You can still sign up for the other one on its own."
+    ),
     "attended": _("This party has already taken part, so the registration cannot be cancelled."),
     "not_attendable": _("Only confirmed registrations can be marked as attended."),
 }
@@ -93,6 +99,16 @@ def _lock(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
+def _lock_with_partner(session: Session) -> tuple[Session, Session | None]:
+    """Lock a session and the session paired with it (if any), always in the order of their ids, so that two
+    transactions working on a pair never wait for each other. Returns (the session, its partner or None)."""
+    partner_id = session.paired_with_id
+    if partner_id is None:
+        partner_id = Session.objects.filter(paired_with=session.pk).values_list("pk", flat=True).first()
+    locked = {pk: Session.objects.select_for_update().get(pk=pk) for pk in sorted({session.pk, partner_id} - {None})}
+    return locked[session.pk], locked.get(partner_id)
+
+
 def _save_seats(locked: Session) -> None:
     """Save a locked session's seat count. Not a history entry: seats_taken is left out of the history."""
     locked.skip_history_when_saving = True
@@ -114,27 +130,11 @@ def register(*, session: Session, data: dict, language: str = "ja", now: dt.date
     the e-mail address has a going registration for the session (its link is mailed to that address again,
     never shown). Nothing is written when it raises.
     """
-    unknown = set(data) - set(PARTICIPANT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not participant fields: {', '.join(sorted(unknown))}")
-    email = data["email"].strip().lower()
-    party = Party(
-        kind=data.get("kind", RegistrationKind.FAMILY),
-        children_grades=list(data.get("children_grades") or []),
-        pupils=data.get("pupils") or 0,
-        adults=data.get("adults") or 0,
-    )
+    email, party = _party(data)
     with transaction.atomic():
         locked = _lock(session)  # sign-ups for this session queue up here
         now = now or timezone.now()  # after the wait: created_at follows the order sign-ups are served in
-        state = locked.registration_state(now)
-        if state != "open":
-            raise BookingError(MESSAGES[state], code=state)
-        most = min(locked.max_party_size, locked.capacity)
-        if party.seats < 1:
-            raise BookingError(MESSAGES["no_seats"], code="no_seats")
-        if party.seats > most:
-            raise BookingError(MESSAGES["too_big"] % {"seats": party.seats, "most": most}, code="too_big")
+        _check_open(locked, party, now)
         existing = locked.registrations.filter(email=email, status__in=ACTIVE).first()
         if existing is None:
             registration = _create(locked, data, party, email=email, language=language, now=now)
@@ -145,18 +145,87 @@ def register(*, session: Session, data: dict, language: str = "ja", now: dt.date
     return registration
 
 
-def _create(locked: Session, data: dict, party: Party, *, email: str, language: str, now) -> Registration:
-    if locked.is_lottery and locked.lottery_drawn_at is None:
-        status = RegistrationStatus.APPLIED
-    elif locked.seats_left >= party.seats:
-        status = RegistrationStatus.CONFIRMED
-    elif locked.waitlist_enabled:
-        status = RegistrationStatus.WAITLISTED
-    elif locked.seats_left == 0:
-        raise BookingError(MESSAGES["full"], code="full")
-    else:
-        raise BookingError(MESSAGES["full_for_party"] % {"left": locked.seats_left}, code="full")
+def _party(data: dict) -> tuple[str, Party]:
+    unknown = set(data) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not participant fields: {', '.join(sorted(unknown))}")
+    party = Party(
+        kind=data.get("kind", RegistrationKind.FAMILY),
+        children_grades=list(data.get("children_grades") or []),
+        pupils=data.get("pupils") or 0,
+        adults=data.get("adults") or 0,
+    )
+    return data["email"].strip().lower(), party
 
+
+def _check_open(locked: Session, party: Party, now) -> None:
+    """The rules every sign-up meets: the session takes sign-ups now, and the party is not empty or too big."""
+    state = locked.registration_state(now)
+    if state != "open":
+        raise BookingError(MESSAGES[state], code=state)
+    most = min(locked.max_party_size, locked.capacity)
+    if party.seats < 1:
+        raise BookingError(MESSAGES["no_seats"], code="no_seats")
+    if party.seats > most:
+        raise BookingError(MESSAGES["too_big"] % {"seats": party.seats, "most": most}, code="too_big")
+
+
+def register_pair(
+    *, session: Session, data: dict, language: str = "ja", now: dt.datetime | None = None
+) -> tuple[Registration, Registration]:
+    """Book one party for ``session`` and the session paired with it (a parent seminar and the pupils' tour),
+    both or none, in one transaction.
+
+    Both are confirmed when both have the seats; otherwise both go on their waiting lists as a pair (promoted
+    only together), when both sessions have one; otherwise nothing is booked (BookingError ``pair_full``).
+    The same rules as ``register`` apply to each session; lottery sessions are not booked in pairs.
+    Returns (the registration for ``session``, the one for its partner).
+    """
+    email, party = _party(data)
+    with transaction.atomic():
+        locked, partner = _lock_with_partner(session)
+        if partner is None:
+            raise BookingError(MESSAGES["not_paired"], code="not_paired")
+        now = now or timezone.now()
+        for either in (locked, partner):
+            _check_open(either, party, now)
+            if either.is_lottery:
+                raise BookingError(MESSAGES["pair_lottery"], code="pair_lottery")
+        existing = Registration.objects.filter(session__in=(locked, partner), email=email, status__in=ACTIVE).first()
+        if existing is None:
+            if locked.seats_left >= party.seats and partner.seats_left >= party.seats:
+                status = RegistrationStatus.CONFIRMED
+            elif locked.waitlist_enabled and partner.waitlist_enabled:
+                status = RegistrationStatus.WAITLISTED
+            else:
+                raise BookingError(MESSAGES["pair_full"], code="pair_full")
+            first = _create(locked, data, party, email=email, language=language, now=now, status=status)
+            second = _create(
+                partner, data, party, email=email, language=language, now=now, status=status, partner=first
+            )
+    if existing is not None:
+        notify.registration_mail(existing, "existing_link")
+        raise AlreadyRegistered(MESSAGES["duplicate"], code="duplicate")
+    return first, second
+
+
+def _status_for(locked: Session, party: Party) -> str:
+    """A single sign-up's status: applied (lottery), confirmed, waitlisted, or a BookingError when full."""
+    if locked.is_lottery and locked.lottery_drawn_at is None:
+        return RegistrationStatus.APPLIED
+    if locked.seats_left >= party.seats:
+        return RegistrationStatus.CONFIRMED
+    if locked.waitlist_enabled:
+        return RegistrationStatus.WAITLISTED
+    if locked.seats_left == 0:
+        raise BookingError(MESSAGES["full"], code="full")
+    raise BookingError(MESSAGES["full_for_party"] % {"left": locked.seats_left}, code="full")
+
+
+def _create(
+    locked: Session, data: dict, party: Party, *, email: str, language: str, now, status=None, partner=None
+) -> Registration:
+    status = status or _status_for(locked, party)
     nonce = tokens.new_nonce()
     registration = Registration(
         session=locked,
@@ -177,6 +246,7 @@ def _create(locked: Session, data: dict, party: Party, *, email: str, language: 
         token_digest=tokens.token_digest(tokens.derived_token(TOKEN_PURPOSE, nonce)),
         created_at=now,
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+        partner=partner,
     )
     # Field validation only: the duplicate e-mail was checked above under the lock, the tokens are random, and
     # the database enforces every constraint anyway. validate_constraints would add a query per constraint
@@ -199,40 +269,62 @@ def _create(locked: Session, data: dict, party: Party, *, email: str, language: 
     return registration
 
 
-def cancel_registration(*, registration: Registration, by=None, note: str = "", now: dt.datetime | None = None):
+def cancel_registration(
+    *, registration: Registration, by=None, note: str = "", now: dt.datetime | None = None, with_pair: bool = False
+):
     """Cancel a registration (it stays cancelled); its seats go to the waiting list, in order.
 
-    Returns the registrations promoted from the waiting list (they are e-mailed).
+    ``with_pair``: the registration booked together with it (a pair) is cancelled too, in the same
+    transaction. Returns the registrations promoted from the waiting lists (they are e-mailed).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(registration.session)
+        locked, partner = _lock_with_partner(registration.session)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
             raise BookingError(MESSAGES["already_cancelled"], code="already_cancelled")
         if current.status == RegistrationStatus.ATTENDED:
             raise BookingError(MESSAGES["attended"], code="attended")
-        held = current.status in SEATED
-        current.status = RegistrationStatus.CANCELLED
-        current.cancelled_at = now
-        current.save(update_fields=["status", "cancelled_at", "updated_at"])
-        _log(current, RegistrationStatus.CANCELLED, note, by)
+        cancelled = [current]
+        pair = current.pair if with_pair else None
+        if pair is not None and partner is not None and pair.session_id == partner.pk:
+            pair = Registration.objects.select_for_update().get(pk=pair.pk)
+            if pair.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED):
+                cancelled.append(pair)
+        sessions = {locked.pk: locked, **({partner.pk: partner} if partner else {})}
+        freed = set()
+        for one in cancelled:
+            if one.status in SEATED:
+                sessions[one.session_id].seats_taken -= one.seats
+                freed.add(one.session_id)
+            one.status = RegistrationStatus.CANCELLED
+            one.cancelled_at = now
+            one.save(update_fields=["status", "cancelled_at", "updated_at"])
+            _log(one, RegistrationStatus.CANCELLED, note, by)
         promoted = []
-        if held:
-            locked.seats_taken -= current.seats
-            _save_seats(locked)
-            if locked.status == SessionStatus.SCHEDULED and locked.starts_at > now:
-                promoted = promote_waitlist(session=locked, now=now, locked=True)
-        transaction.on_commit(lambda: notify.registration_mail(current, "cancelled"), robust=True)
+        for session_id in sorted(freed):
+            session = sessions[session_id]
+            _save_seats(session)
+            other = partner if session is locked else locked
+            promoted += promote_waitlist(session=session, now=now, locked=True, partner=other)
+        for one in cancelled:  # told after those promoted into the seats
+            transaction.on_commit(lambda one=one: notify.registration_mail(one, "cancelled"), robust=True)
     registration.refresh_from_db()
     return promoted
 
 
-def promote_waitlist(*, session: Session, now: dt.datetime | None = None, locked: bool = False) -> list[Registration]:
-    """Give free seats to the waiting list in order, skipping parties that still do not fit; mail them."""
+def promote_waitlist(
+    *, session: Session, now: dt.datetime | None = None, locked: bool = False, partner: Session | None = None
+) -> list[Registration]:
+    """Give free seats to the waiting list in order, skipping parties that still do not fit; mail them.
+
+    A pair on the waiting list (booked together with the paired session) is promoted only together, when
+    both sessions have its seats. ``locked``: the caller holds the locks of the session and of ``partner``.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        session = session if locked else _lock(session)
+        if not locked:
+            session, partner = _lock_with_partner(session)
         if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
             return []
         if session.is_lottery and session.lottery_drawn_at is None:
@@ -243,22 +335,30 @@ def promote_waitlist(*, session: Session, now: dt.datetime | None = None, locked
                 break
             if waiting.seats > session.seats_left:
                 continue
-            waiting.status = RegistrationStatus.CONFIRMED
-            waiting.confirmed_at = now
-            waiting.save(update_fields=["status", "confirmed_at", "updated_at"])
-            session.seats_taken += waiting.seats
-            _log(waiting, RegistrationStatus.CONFIRMED, "promoted from the waiting list")
+            pair = waiting.pair
+            if pair is not None and pair.status == RegistrationStatus.WAITLISTED:
+                if partner is None or pair.session_id != partner.pk or pair.seats > partner.seats_left:
+                    continue  # both or none: the other half has no room yet
+                _confirm(pair, partner, now)
+                promoted.append(pair)
+            _confirm(waiting, session, now)
             promoted.append(waiting)
-        if promoted:
-            _save_seats(session)
-            for registration in promoted:
-                transaction.on_commit(
-                    lambda registration=registration: notify.registration_mail(registration, "promoted"), robust=True
-                )
-                transaction.on_commit(
-                    lambda registration=registration: notify.schedule_reminder(registration), robust=True
-                )
+        for changed in {registration.session_id for registration in promoted}:
+            _save_seats(session if changed == session.pk else partner)
+        for registration in promoted:
+            transaction.on_commit(
+                lambda registration=registration: notify.registration_mail(registration, "promoted"), robust=True
+            )
+            transaction.on_commit(lambda registration=registration: notify.schedule_reminder(registration), robust=True)
     return promoted
+
+
+def _confirm(waiting: Registration, locked: Session, now) -> None:
+    waiting.status = RegistrationStatus.CONFIRMED
+    waiting.confirmed_at = now
+    waiting.save(update_fields=["status", "confirmed_at", "updated_at"])
+    locked.seats_taken += waiting.seats
+    _log(waiting, RegistrationStatus.CONFIRMED, "promoted from the waiting list")
 
 
 def mark_attendance(*, registration: Registration, attended: bool = True, by=None, now: dt.datetime | None = None):
@@ -311,7 +411,7 @@ def cancel_session(*, session: Session, by=None, message: str = "", now: dt.date
 def change_capacity(*, session: Session, capacity: int, now: dt.datetime | None = None) -> list[Registration]:
     """Set a session's seats (never below the seats taken) and promote the waiting list into new seats."""
     with transaction.atomic():
-        locked = _lock(session)
+        locked, partner = _lock_with_partner(session)
         if not 1 <= capacity <= CAPACITY_LIMIT:
             raise BookingError(
                 _("A session has between 1 and %(most)d seats.") % {"most": CAPACITY_LIMIT}, code="capacity"
@@ -323,6 +423,25 @@ def change_capacity(*, session: Session, capacity: int, now: dt.datetime | None 
             )
         locked.capacity = capacity
         locked.save(update_fields=["capacity", "updated_at"])
-        promoted = promote_waitlist(session=locked, now=now, locked=True)
+        promoted = promote_waitlist(session=locked, now=now, locked=True, partner=partner)
     session.refresh_from_db()
     return promoted
+
+
+def mark_session_done(*, session: Session, now: dt.datetime | None = None) -> bool:
+    """A scheduled session that has ended is done (run by portal.surveys.tasks.session_ended at its end).
+
+    Returns whether it changed: a cancelled or already done session stays as it is. Raises BookingError
+    (code "not_ended") before the session has ended.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(session)
+        if locked.status != SessionStatus.SCHEDULED:
+            return False
+        if locked.ends_at > now:
+            raise BookingError(_("This session has not ended yet."), code="not_ended")
+        locked.status = SessionStatus.DONE
+        locked.save(update_fields=["status", "updated_at"])
+    session.refresh_from_db()
+    return True
