@@ -51,3 +51,14 @@ def partner_editor(db, organisation):
     user = UserFactory(is_staff=True, organisation=organisation)
     user.groups.add(Group.objects.get(name=PARTNER_EDITOR))
     return user
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """client.post, then run what the view left for after the commit (the mails), as a real request would."""
+
+    def post(client, path, data=None, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data or {}, **kwargs)
+
+    return post

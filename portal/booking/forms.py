@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.booking.services import MESSAGES
 from portal.choices import Grade, RegistrationKind
 from portal.enquiries.forms import NUMBER_WIDGET, NormalisedEmailField, PhoneField
+from portal.templatetags.booking_tags import session_when
 
 CHILD_FIELDS = tuple(f"child_{number}" for number in range(1, 7))
 MAX_ADULTS = 10
@@ -164,9 +165,21 @@ class RegistrationForm(forms.Form):
         error_messages={"required": _("Please agree to the privacy notice so that we can take your sign-up.")},
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, session, pair_session=None, **kwargs):
         self.session = session
         super().__init__(*args, **kwargs)
+        if pair_session is not None:
+            # a parent seminar held together with the pupils' tour: both at once, both or none
+            self.fields["book_pair"] = forms.BooleanField(
+                label=_("Also book %(name)s (%(when)s): both or none")
+                % {"name": pair_session.offering_name, "when": session_when(pair_session)},
+                help_text=_(
+                    "The two are held together. The same party is booked for both; if either has no room, "
+                    "neither is booked (you go on both waiting lists together when they have one)."
+                ),
+                required=False,
+                initial=True,
+            )
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
         grade_choices = [("", _("(none)")), *Grade.choices]
         for number, name in enumerate(CHILD_FIELDS, start=1):

@@ -68,7 +68,13 @@ def session_signup(request, pk: int):
         raise Http404
     state = session.registration_state()
     availability = session.availability()
-    form = RegistrationForm(request.POST if request.method == "POST" else None, session=session)
+    pair_session = bookable_partner(session)
+    if pair_session is None and request.method == "POST" and request.POST.get("book_pair"):
+        # offered when the page was shown, gone since: the engine says why, and books neither
+        pair_session = bookable_partner(session, now_open_only=False)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, session=session, pair_session=pair_session
+    )
     context = {
         "session": session,
         "offering": offering,
@@ -77,25 +83,46 @@ def session_signup(request, pk: int):
         "availability": availability,
         "closed_message": services.MESSAGES.get(state if state != "open" else availability, ""),
         "form": form,
+        "pair_session": pair_session,
     }
     if state != "open" or availability == "full":
         # nothing to fill in: say why (a POST to a closed or full session writes nothing and says the same)
         return render(request, "portal/booking/signup_closed.html", context)
     if request.method == "POST" and form.is_valid():
         try:
-            registration = services.register(
-                session=session, data=form.registration_data(), language=request.LANGUAGE_CODE
-            )
+            if form.cleaned_data.get("book_pair"):
+                registration, _pair = services.register_pair(
+                    session=session, data=form.registration_data(), language=request.LANGUAGE_CODE
+                )
+            else:
+                registration = services.register(
+                    session=session, data=form.registration_data(), language=request.LANGUAGE_CODE
+                )
         except services.BookingError as error:
             # AlreadyRegistered too: its message is general, and the link went only to the address's owner
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, str(SIGNED_UP_MESSAGES[registration.status]) % {"email": registration.email})
+            if registration.pair is not None:
+                messages.info(request, gettext("Both sessions are booked together: each has its own e-mail and page."))
             return redirect("registration", token=registration.access_token)
     response = render(request, "portal/booking/signup.html", context)
     if request.method == "POST":
         response["X-Robots-Tag"] = NOINDEX
     return response
+
+
+def bookable_partner(session: Session, *, now_open_only: bool = True) -> Session | None:
+    """The session paired with ``session``, when a family can book the two together (else None);
+    ``now_open_only``: and the other one takes sign-ups now, with a seat or a waiting list."""
+    partner = session.partner
+    if partner is None or session.is_lottery or partner.is_lottery:
+        return None
+    if getattr(partner.offering, "status", None) != ListingStatus.PUBLISHED:
+        return None
+    if now_open_only and (partner.registration_state() != "open" or partner.availability() == "full"):
+        return None
+    return partner
 
 
 # --- The participant's own pages -------------------------------------------------------------------
@@ -115,6 +142,7 @@ def registration_detail(request, token: str):
             "offering_url": public_url(session.offering),
             "can_cancel": registration.status in CANCELLABLE and not _is_past(session),
             "is_past": _is_past(session),
+            "pair": registration.pair,
         },
     )
 
@@ -134,7 +162,11 @@ def registration_cancel(request, token: str):
         return redirect("registration", token=token)
     elif request.method == "POST":
         try:
-            services.cancel_registration(registration=registration, note="cancelled by the participant")
+            services.cancel_registration(
+                registration=registration,
+                note="cancelled by the participant",
+                with_pair=request.POST.get("scope") == "both",
+            )
         except services.BookingError as error:  # cancelled meanwhile (another tab)
             messages.info(request, error.messages[0])
         else:
@@ -147,7 +179,12 @@ def registration_cancel(request, token: str):
     return render(
         request,
         "portal/booking/cancel.html",
-        {"registration": registration, "session": session, "offering_url": public_url(session.offering)},
+        {
+            "registration": registration,
+            "session": session,
+            "offering_url": public_url(session.offering),
+            "pair": pair if (pair := registration.pair) is not None and pair.status in CANCELLABLE else None,
+        },
     )
 
 

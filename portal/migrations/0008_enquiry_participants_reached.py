@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0007_pairs'),
+        ("portal", "0007_pairs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enquiry',
-            name='participants_reached',
-            field=models.PositiveIntegerField(blank=True, help_text='How many pupils or students took part, once it has taken place (for the reports).', null=True, verbose_name='participants reached'),
+            model_name="enquiry",
+            name="participants_reached",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many pupils or students took part, once it has taken place (for the reports).",
+                null=True,
+                verbose_name="participants reached",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenquiry',
-            name='participants_reached',
-            field=models.PositiveIntegerField(blank=True, help_text='How many pupils or students took part, once it has taken place (for the reports).', null=True, verbose_name='participants reached'),
+            model_name="historicalenquiry",
+            name="participants_reached",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many pupils or students took part, once it has taken place (for the reports).",
+                null=True,
+                verbose_name="participants reached",
+            ),
         ),
     ]

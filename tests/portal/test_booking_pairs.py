@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import translation
 
@@ -13,6 +14,7 @@ from portal.booking import services
 from portal.booking.models import Registration, Session
 from portal.choices import RegistrationKind, RegistrationStatus
 from tests.factories import FactoryTourFactory
+from tests.portal.test_booking_views import family_post, reverse, signup_url
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED,
@@ -232,3 +234,50 @@ def test_pairs_and_single_sign_ups_racing_with_waiting_lists_keep_both_halves_to
         services.cancel_registration(registration=row, with_pair=True)
     for row in Registration.objects.filter(session=seminar).exclude(status=CANCELLED):
         assert row.pair.status == row.status
+
+
+# --- the pages: book the pair on the sign-up page, see it, cancel both -------------------------------
+
+
+@pytest.mark.django_db
+def test_the_sign_up_page_books_the_pair_and_the_cancel_page_offers_both(client, post):
+    seminar, pupils_tour = make_pair(capacity=10, partner_capacity=10)
+    page = client.get(signup_url(seminar)).content.decode()
+    assert 'name="book_pair"' in page and "both or none" in page
+
+    response = post(client, signup_url(seminar), family_post(book_pair="on"))
+    assert response.status_code == 302
+    first = Registration.objects.get(session=seminar)
+    second = Registration.objects.get(session=pupils_tour)
+    assert first.pair == second and (first.status, second.status) == (CONFIRMED, CONFIRMED)
+    assert len(mail.outbox) == 2
+    detail = client.get(response["Location"]).content.decode()
+    assert "Booked together with" in detail and second.access_token in detail
+
+    cancel_url = reverse("registration-cancel", args=[first.access_token])
+    assert "Cancel both" in client.get(cancel_url).content.decode()
+    post(client, cancel_url, {"scope": "both"})
+    assert [status(first), status(second)] == [CANCELLED, CANCELLED]
+    assert seats(seminar, pupils_tour) == [0, 0]
+
+
+@pytest.mark.django_db
+def test_unticked_the_sign_up_books_this_session_only(client, post):
+    seminar, pupils_tour = make_pair()
+    post(client, signup_url(pupils_tour), family_post())  # book_pair left unticked
+    assert Registration.objects.filter(session=pupils_tour).count() == 1
+    assert Registration.objects.filter(session=seminar).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_full_half_without_waiting_list_is_said_on_the_form_and_nothing_is_booked(client, post):
+    seminar, pupils_tour = make_pair(capacity=10, partner_capacity=2, waitlist_enabled=False)
+    services.register(session=pupils_tour, data=family(1), language="en")
+    Session.objects.filter(pk=pupils_tour.pk).update(waitlist_enabled=True)  # still offered, then full meanwhile
+    page = client.get(signup_url(seminar)).content.decode()
+    assert 'name="book_pair"' in page
+    Session.objects.filter(pk=pupils_tour.pk).update(waitlist_enabled=False)
+    response = post(client, signup_url(seminar), family_post(book_pair="on"))
+    assert response.status_code == 200
+    assert "neither was booked" in response.content.decode()
+    assert Registration.objects.filter(email="hanako@example.jp").count() == 0

@@ -23,17 +23,6 @@ URL_IN_MAIL = re.compile(r"https?://[^/\s]+(/\S*registrations/[A-Za-z0-9_-]+/)")
 
 
 @pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    """client.post, then run what the view left for after the commit (the mails), as a real request would."""
-
-    def post(client, path, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data or {}, **kwargs)
-
-    return post
-
-
-@pytest.fixture
 def tour(db):
     return FactoryTourFactory(name="木工体験工場")
 
