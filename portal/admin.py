@@ -264,3 +264,4 @@ class UserAdmin(DjangoUserAdmin):
 # The engines of the core register their own admin classes.
 from portal.booking import admin as booking_admin  # noqa: E402,F401
 from portal.enquiries import admin as enquiries_admin  # noqa: E402,F401
+from portal.surveys import admin as surveys_admin  # noqa: E402,F401

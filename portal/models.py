@@ -307,3 +307,4 @@ class ListingFee(models.Model):
 # Models of the core's engines live in their packages; importing them here lets Django find them.
 from portal.booking.models import Registration, RegistrationEvent, Session  # noqa: E402,F401
 from portal.enquiries.models import Enquiry, EnquiryEvent  # noqa: E402,F401
+from portal.surveys.models import Question, Questionnaire, SurveyAnswer, SurveyInvitation, SurveyResponse  # noqa: E402,F401

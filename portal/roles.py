@@ -29,6 +29,9 @@ PARTNER_EDITOR_PERMISSIONS = {
     ("portal", "view_registration"),
     ("portal", "change_registration"),
     ("portal", "view_registrationevent"),
+    # the survey answers about their organisation's programmes (scoped on the results page)
+    ("portal", "view_surveyresponse"),
+    ("portal", "view_surveyinvitation"),
 }
 LISTING_ACTIONS = ("add", "change", "view")
 

@@ -8,6 +8,7 @@ from django.urls import include, path
 from portal import calendar, opendata, views
 from portal.booking import views as booking_views
 from portal.enquiries import views as enquiry_views
+from portal.surveys import views as survey_views
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("registrations/<str:token>/cancel/", booking_views.registration_cancel, name="registration-cancel"),
     path("registrations/<str:token>/calendar.ics", booking_views.registration_calendar, name="registration-ics"),
     path("registrations/<str:token>/checkin/", booking_views.registration_checkin, name="registration-checkin"),
+    path("surveys/<str:token>/", survey_views.survey, name="survey"),
     path("", include("programmes.urls")),
     path("", include("supporters.urls")),
     path("", include("seminars.urls")),

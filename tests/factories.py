@@ -111,3 +111,16 @@ class SessionFactory(DjangoModelFactory):
     venue_name = factory.Sequence(lambda n: f"テスト会場{n}")
     municipality = factory.LazyAttribute(lambda session: Municipality.objects.get(code=session.municipality_code))
     capacity = 20
+
+
+class SeminarFactory(DjangoModelFactory):
+    """A published seminar for parents; give it sessions with SessionFactory(offering=seminar)."""
+
+    class Meta:
+        model = "seminars.Seminar"
+
+    kind = "parent"
+    title = factory.Sequence(lambda n: f"テストセミナー{n}")
+    provider = factory.SubFactory(OrganisationFactory)
+    audiences = factory.LazyFunction(lambda: ["parent"])
+    status = "published"

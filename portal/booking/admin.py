@@ -25,7 +25,7 @@ from portal.admin import OrganisationScopedAdmin, ReadOnlyHistoryInline
 from portal.booking import lottery, notify, services
 from portal.booking.models import PERSONAL_FIELDS, Registration, RegistrationEvent, Session
 from portal.booking.roster import SessionRosterViews
-from portal.choices import RegistrationStatus
+from portal.choices import Allocation, RegistrationStatus
 from portal.roles import listing_models
 
 # --- Scope -----------------------------------------------------------------------------------------
@@ -140,6 +140,11 @@ def save_session_changes(session: Session, changed: list[str], *, created: bool)
                 session.save(update_fields=[*fields, "updated_at"])
     if session.is_lottery and (created or {"allocation", "registration_closes_at"} & set(changed)):
         notify.schedule_draw(session)
+    # Surveys (issue 6): at the session's end, mark it done and invite its participants (re-queued if it moves).
+    if created or "ends_at" in changed:
+        from portal.surveys.services import schedule_session_end
+
+        schedule_session_end(session)
 
 
 class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
@@ -148,7 +153,25 @@ class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["offering_type", "offering_id", *SESSION_FIELDS]
+        fields = ["offering_type", "offering_id", *SESSION_FIELDS, "paired_with"]
+
+    def clean_paired_with(self):
+        """A pair is two first-come sessions, each paired with nothing else."""
+        other = self.cleaned_data.get("paired_with")
+        if other is None:
+            return other
+        if self.instance.pk and other.pk == self.instance.pk:
+            raise forms.ValidationError(_("A session cannot be paired with itself."), code="pair")
+        taken = Session.objects.filter(Q(paired_with=other) | Q(pk=other.pk, paired_with__isnull=False))
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+            if Session.objects.filter(paired_with=self.instance.pk).exclude(pk=other.pk).exists():
+                raise forms.ValidationError(_("Another session is already paired with this one."), code="pair")
+        if taken.exists():
+            raise forms.ValidationError(_("That session is already paired with another one."), code="pair")
+        if Allocation.LOTTERY in (other.allocation, self.cleaned_data.get("allocation")):
+            raise forms.ValidationError(_("Lottery sessions cannot be booked in pairs."), code="pair")
+        return other
 
     def clean(self):
         cleaned = super().clean()
@@ -178,7 +201,7 @@ class SessionAdmin(SessionRosterViews, OfferingScopedAdmin):
     list_filter = ["status", WhenFilter, "municipality__subprefecture", "allocation"]
     search_fields = ["venue_name", "label"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["municipality"]
+    autocomplete_fields = ["municipality", "paired_with"]
     readonly_fields = ["status", "seats_taken", "lottery_drawn_at", "lottery_record", "created_at", "updated_at"]
     actions = ["draw_lottery"]
     fieldsets = [
@@ -196,6 +219,7 @@ class SessionAdmin(SessionRosterViews, OfferingScopedAdmin):
                     "allocation",
                     "lottery_drawn_at",
                     "lottery_record",
+                    "paired_with",
                 ]
             },
         ),

@@ -6,6 +6,7 @@ portal.enquiries.services, from the "Handle this request" section of the change 
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -45,12 +46,24 @@ class EnquiryAdminForm(forms.ModelForm):
         ),
     )
 
+    participants_reached = forms.IntegerField(
+        label=_("Participants reached"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text=_(
+            "How many pupils or students took part (for the reports). Enter it when you mark the request "
+            "as done, or afterwards."
+        ),
+    )
+
     class Meta:
         model = Enquiry
         fields = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["participants_reached"].initial = self.instance.participants_reached
         current = self.instance.status if self.instance.pk else EnquiryStatus.NEW
         self.fields["new_status"].choices = [
             ("", _("(keep: %(status)s)") % {"status": EnquiryStatus(current).label})
@@ -60,6 +73,16 @@ class EnquiryAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("note_visible_to_requester") and not cleaned.get("note", "").strip():
             self.add_error("note", _("Write the note to show to the school."))
+        # A new number of participants (None: nothing to record), fixed here: saving changes the instance.
+        value = cleaned.get("participants_reached")
+        self.participants_to_record = value if value != self.instance.participants_reached else None
+        if self.participants_to_record is not None and EnquiryStatus.DONE not in (
+            self.instance.status,
+            cleaned.get("new_status"),
+        ):
+            self.add_error(
+                "participants_reached", _("Record how many took part once the request is done (or together with it).")
+            )
         return cleaned
 
 
@@ -117,7 +140,7 @@ class EnquiryAdmin(OrganisationScopedAdmin):
     ]
     handling_fieldset = (
         _("Handle this request"),
-        {"fields": ["new_status", "note", "note_visible_to_requester"]},
+        {"fields": ["new_status", "note", "note_visible_to_requester", "participants_reached"]},
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -163,6 +186,11 @@ class EnquiryAdmin(OrganisationScopedAdmin):
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
         elif note:
             services.add_enquiry_note(enquiry=obj, by=request.user, note=note, visible_to_requester=visible)
+        if form.participants_to_record is not None:
+            try:
+                services.record_participants(enquiry=obj, count=form.participants_to_record, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         pass  # the history inline is read-only
@@ -174,6 +202,8 @@ class EnquiryAdmin(OrganisationScopedAdmin):
             changed.append(str(EnquiryStatus(data["new_status"]).label))
         if data.get("note", "").strip():
             changed.append(str(_("note")))
+        if getattr(form, "participants_to_record", None) is not None:
+            changed.append(str(_("participants reached")))
         return [{"changed": {"fields": changed}}] if changed else []
 
     @admin.action(description=_("Start handling the selected requests (in progress)"), permissions=["change"])

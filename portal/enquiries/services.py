@@ -213,8 +213,16 @@ def change_enquiry_status(
         event.save()
         if to in STATUSES_MAILED_TO_REQUESTER:
             transaction.on_commit(lambda: send_status_change(enquiry=locked, event=event), robust=True)
+        if to == EnquiryStatus.DONE:  # surveys (issue 6): the requester of a visit or lecture that took place
+            transaction.on_commit(lambda: _invite_to_survey(locked), robust=True)
     enquiry.status, enquiry.updated_at = locked.status, locked.updated_at
     return enquiry
+
+
+def _invite_to_survey(enquiry: Enquiry) -> None:
+    from portal.surveys.services import invite_for_enquiry  # surveys import this module's models
+
+    invite_for_enquiry(enquiry)
 
 
 def add_enquiry_note(*, enquiry: Enquiry, by, note: str, visible_to_requester: bool = False) -> EnquiryEvent:
@@ -224,3 +232,36 @@ def add_enquiry_note(*, enquiry: Enquiry, by, note: str, visible_to_requester: b
         event.full_clean()
         event.save()
     return event
+
+
+def record_participants(*, enquiry: Enquiry, count: int, by) -> Enquiry:
+    """Record how many pupils or students a done visit, lecture or dispatch reached (for the reports).
+
+    Only for an enquiry that is done (checked on the locked row); logged as a staff note in its history.
+    Recording the same number again changes nothing and logs nothing.
+    """
+    if count is None or count < 0:
+        raise ValidationError(_("Enter the number of participants as 0 or more."), code="participants_invalid")
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        if locked.status != EnquiryStatus.DONE:
+            raise ValidationError(
+                _("Record how many took part once the request is done."), code="participants_not_done"
+            )
+        previous = locked.participants_reached
+        if previous != count:
+            locked.participants_reached = count
+            locked.save(update_fields=["participants_reached", "updated_at"])
+            with translation.override(STAFF_LANGUAGE):
+                if previous is None:
+                    note = gettext("Participants reached: %(count)d.") % {"count": count}
+                else:
+                    note = gettext("Participants reached changed from %(previous)d to %(count)d.") % {
+                        "previous": previous,
+                        "count": count,
+                    }
+            event = EnquiryEvent(enquiry=locked, by=by, note=note, visible_to_requester=False)
+            event.full_clean()
+            event.save()
+    enquiry.participants_reached, enquiry.updated_at = locked.participants_reached, locked.updated_at
+    return enquiry

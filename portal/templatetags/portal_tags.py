@@ -1,6 +1,7 @@
 from django import template
 
 from portal import dates
+from portal.choices import Audience
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def fiscal_year_label(year):
 def localized(obj, field):
     """{{ organisation|localized:"name" }}: the English field in English when it is filled in."""
     return obj.localized(field) if obj is not None else ""
+
+
+@register.filter
+def audience_labels(values) -> list[str]:
+    """{{ tour.audiences|audience_labels }} → ["小学生", "中学生"]: the shared audiences in words, in their order."""
+    chosen = set(values or ())
+    return [str(label) for value, label in Audience.choices if value in chosen]

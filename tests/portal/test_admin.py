@@ -41,6 +41,17 @@ def test_the_roles_exist_with_their_permissions():
         "view_registration",
         "change_registration",
         "view_registrationevent",
+        "view_surveyresponse",
+        "view_surveyinvitation",
+        "add_seminar",
+        "change_seminar",
+        "view_seminar",
+        "add_lectureoffer",
+        "change_lectureoffer",
+        "view_lectureoffer",
+        "add_material",
+        "change_material",
+        "view_material",
     }
 
 

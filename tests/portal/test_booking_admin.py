@@ -552,3 +552,37 @@ def test_staff_draw_a_lottery_after_its_deadline_and_see_its_record(client, secr
     again = client.post(SESSIONS, {"action": "draw_lottery", "_selected_action": [session.pk]}, follow=True)
     assert sorted(statuses(*applications)) == ["confirmed", "confirmed", "waitlisted"]  # drawn once only
     assert messages_of(again) != messages_of(drawn)
+
+
+def test_staff_pair_two_sessions_once_and_never_a_lottery(tour):
+    from django.forms.models import model_to_dict
+    from django.utils import translation
+
+    translation.activate("en")  # the messages' msgids (each test starts in Japanese again: tests/conftest.py)
+    from portal.booking.admin import SessionAdminForm
+
+    seminar, pupils_tour, third = (make_session(tour, venue_name=f"会場{n}") for n in range(3))
+
+    def form(session, **changes):
+        data = {**model_to_dict(session), **changes}
+        data = {key: value for key, value in data.items() if value is not None}
+        data["offering_type"] = session.offering_type_id
+        for name in ("starts_at", "ends_at"):
+            data[name] = timezone.localtime(getattr(session, name)).strftime("%Y-%m-%d %H:%M:%S")
+        return SessionAdminForm(data, instance=session)
+
+    assert form(seminar, paired_with=seminar.pk).errors["paired_with"] == ["A session cannot be paired with itself."]
+    paired = form(seminar, paired_with=pupils_tour.pk)
+    assert paired.is_valid(), paired.errors
+    paired.save()
+    assert Session.objects.get(pk=pupils_tour.pk).partner == seminar
+    assert form(third, paired_with=pupils_tour.pk).errors["paired_with"] == [
+        "That session is already paired with another one."
+    ]
+    assert form(third, paired_with=seminar.pk).errors["paired_with"] == [
+        "That session is already paired with another one."
+    ]
+    Session.objects.filter(pk=third.pk).update(allocation="lottery")
+    third.refresh_from_db()
+    other = make_session(tour, venue_name="会場9")
+    assert form(other, paired_with=third.pk).errors["paired_with"] == ["Lottery sessions cannot be booked in pairs."]

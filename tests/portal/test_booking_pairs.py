@@ -271,8 +271,8 @@ def test_unticked_the_sign_up_books_this_session_only(client, post):
 
 @pytest.mark.django_db
 def test_a_full_half_without_waiting_list_is_said_on_the_form_and_nothing_is_booked(client, post):
-    seminar, pupils_tour = make_pair(capacity=10, partner_capacity=2, waitlist_enabled=False)
-    services.register(session=pupils_tour, data=family(1), language="en")
+    seminar, pupils_tour = make_pair(capacity=10, partner_capacity=3, waitlist_enabled=False)
+    services.register(session=pupils_tour, data=family(1, seats=3), language="en")  # the tour is full
     Session.objects.filter(pk=pupils_tour.pk).update(waitlist_enabled=True)  # still offered, then full meanwhile
     page = client.get(signup_url(seminar)).content.decode()
     assert 'name="book_pair"' in page

@@ -193,7 +193,7 @@ def test_the_workflow_mails_the_school_at_each_answer(
     steps = [
         (EnquiryStatus.IN_PROGRESS, "", False, 0),
         (EnquiryStatus.ACCEPTED, "10月5日 10時にお待ちしています。", True, 1),
-        (EnquiryStatus.DONE, "", False, 1),
+        (EnquiryStatus.DONE, "", False, 2),  # the status and, for a visit that took place, the survey's link
     ]
     for to, note, visible, mails in steps:
         with django_capture_on_commit_callbacks(execute=True):

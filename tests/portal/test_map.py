@@ -219,16 +219,16 @@ def test_the_map_page_says_which_values_were_ignored(client, tours):
 
 
 def test_every_registered_kind_comes_from_an_app_config():
-    assert list(geo.map_kinds()) == ["tour", "event"]
+    assert list(geo.map_kinds()) == ["tour", "event", "seminar"]
 
 
 def test_query_count_does_not_grow_with_the_number_of_tours(client, django_assert_max_num_queries):
     FactoryTourFactory.create_batch(30)
-    with django_assert_max_num_queries(3):  # tours: 1; events: the events and their sessions
+    with django_assert_max_num_queries(4):  # tours: 1; events: the events and their sessions; seminars: 1
         assert len(ids(geojson(client))) == 30
-    with django_assert_max_num_queries(4):  # + the subprefecture's lookup by the filter form
+    with django_assert_max_num_queries(6):  # + the subprefecture's lookup by each layer's filter form
         assert len(ids(geojson(client, "/map/features.geojson?subprefecture=okhotsk"))) == 30
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get("/map/").status_code == 200
 
 

@@ -233,3 +233,9 @@ def test_home_page_offers_the_tour_search_and_a_few_tours(client, tours, django_
         "製紙工場見学",
         "ビール工場",
     ]
+
+
+def test_detail_pages_name_the_audiences(client):
+    tour = FactoryTourFactory(audiences=["junior_high", "elementary"])
+    html = client.get(f"/tours/{tour.pk}/").content.decode()
+    assert "<dd>小学生、中学生</dd>" in html  # in the shared order, in words

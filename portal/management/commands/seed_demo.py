@@ -26,6 +26,10 @@ class Command(BaseCommand):
                 for config in apps.get_app_configs():
                     if hasattr(config, "seed_demo"):
                         config.seed_demo(options=options, stdout=self.stdout)
+                # survey answers for past demo sessions: after every app, whose sessions they are
+                from portal.surveys.demo import seed_demo_surveys
+
+                seed_demo_surveys(stdout=self.stdout)
                 if options["dry_run"]:
                     raise Rollback
         except Rollback:
