@@ -41,3 +41,8 @@ urlpatterns += i18n_patterns(
     path("", include("seminars.urls")),
     prefix_default_language=False,
 )
+
+if settings.DEBUG:  # uploaded images in development; in production the proxy serves MEDIA_ROOT at /media/
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
