@@ -100,6 +100,27 @@ class ReadOnlyHistoryInline(admin.TabularInline):
         return False
 
 
+class ListingPartInline:
+    """An inline of parts of a listing (its sessions, its itinerary): whoever may edit the listing (in their
+    scope, which the listing's admin enforces) edits its parts, with the listing model's permissions."""
+
+    def _may(self, request, action: str) -> bool:
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, "change") or self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+
 class ListingAdmin(OrganisationScopedAdmin):
     """Admin of a listing (a ProvidedListing with a ``status``): its organisation's scope, and the status
     workflow (portal.listings) as actions. Publishing, archiving and returning to draft need the model's

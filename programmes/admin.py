@@ -1,17 +1,13 @@
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from portal import dates
 from portal.admin import ListingAdmin
-from portal.booking.admin import SESSION_FIELDS, SessionCapacityMixin, save_session_changes
-from portal.booking.models import Session
+from portal.booking.admin import SessionInline, SessionsAdminMixin
 from portal.importing import CSVFormat, ImportFileError, XLSXFormat
 from programmes import services
 from programmes.models import ExperienceEvent, FactoryTour
@@ -146,51 +142,8 @@ class FactoryTourAdmin(ImportExportMixin, ListingAdmin):
 # --- Experience events ---------------------------------------------------------------------------------
 
 
-class SessionInlineForm(SessionCapacityMixin, forms.ModelForm):
-    class Meta:
-        model = Session
-        fields = SESSION_FIELDS
-
-
-class SessionInline(GenericTabularInline):
-    """The dated sessions of an event. Seats are counted by the booking engine: capacity and cancellation go
-    through portal.booking.services (waiting list promoted, participants told)."""
-
-    model = Session
-    form = SessionInlineForm
-    ct_field = "offering_type"
-    ct_fk_field = "offering_id"
-    fields = [*SESSION_FIELDS, "status", "seats_taken", "roster"]
-    # cancelled on the session's own admin page, which tells the participants (with a message)
-    readonly_fields = ["status", "seats_taken", "roster"]
-    autocomplete_fields = ["municipality"]
-    extra = 0
-
-    @admin.display(description=_("roster"))
-    def roster(self, session):
-        if session.pk is None:
-            return "—"
-        url = reverse("admin:portal_session_roster", args=[session.pk], current_app=self.admin_site.name)
-        return format_html('<a href="{}">{}</a>', url, gettext("Roster"))
-
-    # Sessions belong to their event: whoever may edit the event (in their scope) edits its sessions.
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("programmes.view_experienceevent") or self.has_change_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("programmes.change_experienceevent") or request.user.has_perm(
-            "programmes.add_experienceevent"
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("programmes.change_experienceevent")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("programmes.change_experienceevent")
-
-
 @admin.register(ExperienceEvent)
-class ExperienceEventAdmin(ListingAdmin):
+class ExperienceEventAdmin(SessionsAdminMixin, ListingAdmin):
     list_display = ["title", "trade", "status", "provider", "updated_at"]
     list_filter = ["status", "provider", "audiences", "is_demo"]
     list_select_related = ["provider"]
@@ -217,14 +170,3 @@ class ExperienceEventAdmin(ListingAdmin):
         ),
         (_("Record"), {"fields": ["is_demo", "created_at", "updated_at"]}),
     ]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Session:
-            return super().save_formset(request, form, formset, change)
-        sessions = formset.save(commit=False)
-        for session in formset.deleted_objects:
-            session.delete()
-        forms_by_session = {id(session_form.instance): session_form for session_form in formset.forms}
-        for session in sessions:
-            save_session_changes(session, forms_by_session[id(session)].changed_data, created=session.pk is None)
-        return None

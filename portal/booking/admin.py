@@ -11,6 +11,7 @@ A session's roster and its pages (attendance, printouts, e-mail, cancelling) are
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
@@ -21,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import OrganisationScopedAdmin, ReadOnlyHistoryInline
+from portal.admin import ListingPartInline, OrganisationScopedAdmin, ReadOnlyHistoryInline
 from portal.booking import lottery, notify, services
 from portal.booking.models import PERSONAL_FIELDS, Registration, RegistrationEvent, Session
 from portal.booking.roster import SessionRosterViews
@@ -145,6 +146,49 @@ def save_session_changes(session: Session, changed: list[str], *, created: bool)
         from portal.surveys.services import schedule_session_end
 
         schedule_session_end(session)
+
+
+class SessionInlineForm(SessionCapacityMixin, forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = SESSION_FIELDS
+
+
+class SessionInline(ListingPartInline, GenericTabularInline):
+    """The dated sessions of a listed programme (an event, a seminar…), edited on the programme's page.
+    Seats are the booking engine's: capacity goes through portal.booking.services (the waiting list moves
+    up); a session is cancelled on its own page, which tells the participants. Use it with SessionsAdminMixin."""
+
+    model = Session
+    form = SessionInlineForm
+    ct_field = "offering_type"
+    ct_fk_field = "offering_id"
+    fields = [*SESSION_FIELDS, "status", "seats_taken", "roster"]
+    readonly_fields = ["status", "seats_taken", "roster"]
+    autocomplete_fields = ["municipality"]
+    extra = 0
+
+    @admin.display(description=_("roster"))
+    def roster(self, session):
+        if session.pk is None:
+            return "—"
+        url = reverse("admin:portal_session_roster", args=[session.pk], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{}</a>', url, gettext("Roster"))
+
+
+class SessionsAdminMixin:
+    """For the admin of a programme with a SessionInline: its sessions are saved the engine's way."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        sessions = formset.save(commit=False)
+        for session in formset.deleted_objects:
+            session.delete()
+        forms_by_session = {id(session_form.instance): session_form for session_form in formset.forms}
+        for session in sessions:
+            save_session_changes(session, forms_by_session[id(session)].changed_data, created=session.pk is None)
+        return None
 
 
 class SessionAdminForm(SessionCapacityMixin, forms.ModelForm):
