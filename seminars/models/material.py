@@ -7,7 +7,6 @@ Files are downloaded through seminars:material-download, which names the file as
 
 import os
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,7 +64,7 @@ class Material(BilingualMixin, ProvidedListing):
             models.CheckConstraint(
                 condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
                 name="material_file_xor_url",
-                violation_error_message=_("Give either a file or a link, not both."),
+                violation_error_message=_("Give a file or a link: one of the two, not both."),
             ),
         ]
         indexes = [models.Index(fields=["status", "audience"], name="material_status_audience")]
@@ -76,12 +75,6 @@ class Material(BilingualMixin, ProvidedListing):
     @property
     def display_name(self) -> str:
         return self.localized("title")
-
-    def clean(self):
-        if self.file and self.url:
-            raise ValidationError(_("Give either a file or a link, not both."), code="file_and_url")
-        if not self.file and not self.url:
-            raise ValidationError(_("Upload a file or give a link."), code="no_file_or_url")
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
