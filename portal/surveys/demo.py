@@ -1,11 +1,14 @@
 """Demo survey answers (``manage.py seed_demo``): for a few past demo sessions, if there are any.
 
-The sessions of the demo events are in the future (programmes/event_demo.py moves past ones on), so this
-usually finds nothing on a fresh database; on an older one it marks up to three past sessions done, invites
-their participants without mailing them, and answers about two thirds of the invitations with made-up but
-plausible answers. Idempotent: invitations are made once, and an answered invitation is never answered again.
+The demo programmes' sessions are in the future, so this first adds one session that took place last month
+(to the first demo programme that has sessions, labelled PAST_LABEL, with demo families signed up through
+the booking engine before it is moved into the past, most of them ticked as attended). Then, for up to three
+past sessions, it marks them done, invites their participants without mailing them, and answers about two
+thirds of the invitations with made-up but plausible answers. Idempotent: the past session is made once,
+invitations are made once, and an answered invitation is never answered again.
 """
 
+import datetime as dt
 import random
 
 from django.utils import timezone
@@ -37,8 +40,53 @@ def _answers(invitation, rng: random.Random) -> dict[int, object]:
     return answers
 
 
+PAST_LABEL = "デモ（終了した回）"
+
+
+def _past_demo_session(now) -> None:
+    """One session of a demo programme that took place four weeks ago, with its participants (made once)."""
+    if Session.objects.filter(label=PAST_LABEL).exists():
+        return
+    model = next(
+        (session for session in Session.objects.order_by("pk") if getattr(session.offering, "is_demo", False)), None
+    )
+    if model is None:
+        return
+    start = (now + dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    session = Session.objects.create(
+        offering=model.offering,
+        label=PAST_LABEL,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        venue_name=model.venue_name,
+        municipality=model.municipality,
+        address=model.address,
+        capacity=20,
+    )
+    registrations = [
+        booking_services.register(
+            session=session,
+            data={
+                "kind": "family",
+                "contact_name": f"デモ 参加者{n}",
+                "contact_kana": f"デモ サンカシャ{n}",
+                "email": f"demo-survey-{n}@example.jp",
+                "phone": "011-000-0000",
+                "children_grades": ["e5"],
+                "adults": 1,
+            },
+        )
+        for n in range(1, 7)
+    ]
+    shift = dt.timedelta(days=29)  # signed up while it was open; now it is four weeks ago
+    Session.objects.filter(pk=session.pk).update(starts_at=start - shift, ends_at=start - shift + dt.timedelta(hours=2))
+    for registration in registrations[:5]:
+        booking_services.mark_attendance(registration=registration, attended=True)
+
+
 def seed_demo_surveys(*, stdout) -> None:
     now = timezone.now()
+    _past_demo_session(now)
     sessions = (
         Session.objects.filter(ends_at__lt=now, status__in=[SessionStatus.SCHEDULED, SessionStatus.DONE])
         .filter(registrations__status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED])

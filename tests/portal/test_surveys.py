@@ -671,3 +671,20 @@ def test_demo_answers_for_past_sessions_without_mail(event, mailoutbox, django_c
     assert out.getvalue() == (
         f"Demo surveys: 3 invitations, {answered_count} answers.Demo surveys: 0 invitations, 0 answers."
     )
+
+
+def test_demo_data_adds_a_past_session_of_a_demo_programme_with_answers(mailoutbox, django_capture_on_commit_callbacks):
+    from portal.surveys.demo import PAST_LABEL, seed_demo_surveys
+
+    demo = ExperienceEventFactory(title="デモ体験会", is_demo=True)
+    make_session(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo_surveys(stdout=io.StringIO())
+        seed_demo_surveys(stdout=io.StringIO())  # idempotent: one past session only
+    (past,) = Session.objects.filter(label=PAST_LABEL)
+    assert past.offering == demo and past.ends_at < timezone.now() and past.status == "done"
+    assert past.registrations.filter(status="attended").count() == 5
+    invitations = SurveyInvitation.objects.filter(registration__session=past)
+    assert invitations.count() == 5  # the attended parties only
+    assert 1 <= invitations.answered().count() < 5
+    assert [message for message in mailoutbox if "questionnaire" in message.subject] == []  # invited, not mailed
