@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import dates
-from portal.choices import FeeKind, FundingSponsor, MunicipalityKind, OrganisationCategory, SubprefectureKind
+from portal.choices import (
+    FeeKind,
+    FundingSponsor,
+    ListingStatus,
+    MunicipalityKind,
+    OrganisationCategory,
+    SubprefectureKind,
+)
 
 
 class BilingualMixin:
@@ -262,14 +269,25 @@ class User(AbstractUser):
 # --- Listings ----------------------------------------------------------------------------------
 
 
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        """Only published listings are public (DESIGN.md, data rules)."""
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+
 class ProvidedListing(models.Model):
-    """Abstract base of everything the working group lists: says which organisation provides it."""
+    """Abstract base of everything the working group lists: which organisation provides it, its status
+    (draft → pending review → published → archived, moved by portal.listings) and its record."""
 
     provider = models.ForeignKey(
         Organisation,
         verbose_name=_("providing organisation"),
         on_delete=models.PROTECT,
     )
+    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True

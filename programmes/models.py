@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import dates
 from portal.choices import Audience, Industry, ListingStatus
-from portal.models import BilingualMixin, FundingScheme, ListingFee, Municipality, ProvidedListing
+from portal.models import BilingualMixin, FundingScheme, ListingFee, ListingQuerySet, Municipality, ProvidedListing
 from portal.text import Fold
 
 
@@ -53,10 +53,7 @@ def month_ranges(months: list[int]) -> str:
 postcode_validator = RegexValidator(r"^\d{3}-\d{4}$", _("Enter the postcode as 060-0001."))
 
 
-class FactoryTourQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ListingStatus.PUBLISHED)
-
+class FactoryTourQuerySet(ListingQuerySet):
     def featured(self):
         """Recently confirmed first (fresh information; demo data is never confirmed), read off the index
         factory_tour_published_order."""
@@ -122,7 +119,6 @@ class FactoryTour(BilingualMixin, ListingFee, ProvidedListing):
         blank=True,
     )
 
-    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     confirmed_on = models.DateField(_("information confirmed on"), null=True, blank=True)
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Loaded by seed_demo from public sources; may be outdated.")
@@ -155,8 +151,6 @@ class FactoryTour(BilingualMixin, ListingFee, ProvidedListing):
         output_field=models.TextField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = FactoryTourQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "name_folded", "search_folded"])
@@ -288,10 +282,7 @@ def _event_content_type():
     return ContentType.objects.get_for_model(ExperienceEvent)
 
 
-class ExperienceEventQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ListingStatus.PUBLISHED)
-
+class ExperienceEventQuerySet(ListingQuerySet):
     def with_upcoming_sessions(self, now=None):
         """Events with at least one scheduled session still to come."""
         from portal.booking.models import Session
@@ -327,8 +318,6 @@ class ExperienceEvent(BilingualMixin, ListingFee, ProvidedListing):
     what_to_bring = models.CharField(_("what to bring"), max_length=200, blank=True)
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
 
-    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
-    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
     search_folded = models.GeneratedField(
         expression=Fold(
             Concat(
@@ -347,8 +336,6 @@ class ExperienceEvent(BilingualMixin, ListingFee, ProvidedListing):
         output_field=models.TextField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     sessions = GenericRelation("portal.Session", content_type_field="offering_type", object_id_field="offering_id")
 

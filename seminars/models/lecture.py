@@ -13,8 +13,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import Audience, ListingStatus
-from portal.models import BilingualMixin, ListingFee, ProvidedListing, Subprefecture
+from portal.choices import Audience
+from portal.models import BilingualMixin, ListingFee, ListingQuerySet, ProvidedListing, Subprefecture
 from portal.text import Fold
 
 
@@ -36,10 +36,7 @@ def month_ranges(months: list[int]) -> str:
     return ", ".join(str(MONTHS_AP[a]) if a == b else f"{MONTHS_AP[a]}–{MONTHS_AP[b]}" for a, b in runs)
 
 
-class LectureOfferQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ListingStatus.PUBLISHED)
-
+class LectureOfferQuerySet(ListingQuerySet):
     def serving(self, subprefecture):
         """Offers whose areas served include ``subprefecture``, or that serve all of Hokkaido (no area)."""
         through = LectureOffer.areas.through
@@ -84,8 +81,6 @@ class LectureOffer(BilingualMixin, ListingFee, ProvidedListing):
     )
     lead_time_days = models.PositiveSmallIntegerField(_("booking lead time (days)"), null=True, blank=True)
 
-    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
-    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
     search_folded = models.GeneratedField(
         expression=Fold(
             Concat(
@@ -104,8 +99,6 @@ class LectureOffer(BilingualMixin, ListingFee, ProvidedListing):
         output_field=models.TextField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = LectureOfferQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_folded"])

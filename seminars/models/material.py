@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import Audience, ListingStatus
-from portal.models import BilingualMixin, ProvidedListing
+from portal.choices import Audience
+from portal.models import BilingualMixin, ListingQuerySet, ProvidedListing
 from seminars import files
 
 
@@ -22,11 +22,6 @@ def validate_uploaded_material(value) -> None:
     """The content checks of seminars/files.py, for a new upload (a stored file was checked already)."""
     if value and not getattr(value, "_committed", True):
         files.validate_material_file(value)
-
-
-class MaterialQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ListingStatus.PUBLISHED)
 
 
 class Material(BilingualMixin, ProvidedListing):
@@ -47,12 +42,7 @@ class Material(BilingualMixin, ProvidedListing):
         _("link"), max_length=500, blank=True, help_text=_("A video or a web page. Or upload a file instead.")
     )
 
-    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
-    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = MaterialQuerySet.as_manager()
+    objects = ListingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import Audience, ListingStatus
-from portal.models import BilingualMixin, FundingScheme, ListingFee, ProvidedListing
+from portal.choices import Audience
+from portal.models import BilingualMixin, FundingScheme, ListingFee, ListingQuerySet, ProvidedListing
 from portal.text import Fold
 
 
@@ -24,11 +24,6 @@ class SeminarKind(models.TextChoices):
     STUDENT_TOUR = "student_tour", _("Factory tour trip for students")  # 学生向け工場見学ツアー
     SPECIALIST_TALK = "specialist_talk", _("Talk by an invited specialist")  # スペシャリスト招へい講演
     SKILL_UP = "skill_up", _("Skill-up course")  # スキルアップ講座
-
-
-class SeminarQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ListingStatus.PUBLISHED)
 
 
 class Seminar(BilingualMixin, ListingFee, ProvidedListing):
@@ -71,8 +66,6 @@ class Seminar(BilingualMixin, ListingFee, ProvidedListing):
     grades = models.CharField(_("school years"), max_length=60, blank=True, help_text=_("e.g. 中学2年"))
     what_to_bring = models.CharField(_("what to bring"), max_length=200, blank=True)
 
-    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
-    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Loaded by seed_demo."))
     search_folded = models.GeneratedField(
         expression=Fold(
             Concat(
@@ -91,12 +84,10 @@ class Seminar(BilingualMixin, ListingFee, ProvidedListing):
         output_field=models.TextField(),
         db_persist=True,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     sessions = GenericRelation("portal.Session", content_type_field="offering_type", object_id_field="offering_id")
 
-    objects = SeminarQuerySet.as_manager()
+    objects = ListingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_folded"])
 
     class Meta:
