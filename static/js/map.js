@@ -21,12 +21,21 @@
     return node;
   }
 
+  // People who asked their system for less motion get no animated zooms or spreading clusters.
+  function reducedMotion() {
+    return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
   function createMap(container) {
     const texts = container.dataset;
-    // No fading popups and markers: they are read at once by screen readers and checkers, and people
-    // who asked their system for less motion get none.
-    const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    const map = L.map(container, { zoomControl: false, fadeAnimation: false, zoomAnimation: !reduceMotion, markerZoomAnimation: !reduceMotion });
+    // No fading popups and markers: they are read at once by screen readers and checkers.
+    const animate = !reducedMotion();
+    const map = L.map(container, {
+      zoomControl: false,
+      fadeAnimation: false,
+      zoomAnimation: animate,
+      markerZoomAnimation: animate,
+    });
     L.control.zoom({ zoomInTitle: texts.textZoomIn, zoomOutTitle: texts.textZoomOut }).addTo(map);
     const note = element("p", "map-note", texts.textTilesFailed);
     note.hidden = true;
@@ -132,6 +141,7 @@
         if (done === total) container.dataset.markers = String(total);
       },
       maxClusterRadius: 50,
+      animate: !reducedMotion(),
       iconCreateFunction: clusterIcon(texts),
     });
     keyboard(map, clusters);

@@ -40,7 +40,9 @@ def tours():
 
 @pytest.fixture
 def offline(page):
-    """The page, with every map tile request failing as it does without internet."""
+    """The page, with every map tile request failing as it does without internet; and, so that a click lands
+    where the marker is, without animations (the portal honours prefers-reduced-motion)."""
+    page.emulate_media(reduced_motion="reduce")
     failed = []
     page.route(TILES, lambda route: (failed.append(route.request.url), route.abort()))
     page.tiles_failed = failed
