@@ -68,6 +68,15 @@ class FactoryTourQuerySet(ListingQuerySet):
 class FactoryTour(BilingualMixin, ListingFee, ProvidedListing):
     """A workplace that accepts school visits, in the jointly curated list (工場見学情報リスト)."""
 
+    #: the supporter company that hosts the tour and manages it on its dashboard (optional)
+    supporter = models.ForeignKey(
+        "supporters.SupporterCompany",
+        verbose_name=_("supporter company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tours",
+    )
     name = models.CharField(_("facility name"), max_length=120)
     name_kana = models.CharField(_("facility name (kana)"), max_length=200, blank=True)
     name_en = models.CharField(_("facility name (English)"), max_length=200, blank=True)

@@ -51,6 +51,15 @@ class LectureOfferQuerySet(ListingQuerySet):
 class LectureOffer(BilingualMixin, ListingFee, ProvidedListing):
     """An outreach lecture (出前講座): a lecturer comes to a school to talk about, or show, a trade."""
 
+    #: the supporter company that gives the lecture and answers its requests on its dashboard (optional)
+    supporter = models.ForeignKey(
+        "supporters.SupporterCompany",
+        verbose_name=_("supporter company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lecture_offers",
+    )
     title = models.CharField(_("title"), max_length=120)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("topic and content"), blank=True)
