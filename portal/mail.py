@@ -27,3 +27,26 @@ def send_templated(
         part.set_content(png, maintype="image", subtype="png", disposition="inline", cid=f"<{content_id}>")
         message.attach(part)
     message.send()
+
+
+def staff_emails(organisation_id) -> list[str]:
+    """The e-mail addresses of an organisation's active staff."""
+    from portal.models import User
+
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True, is_staff=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def secretariat_recipients(organisation_id=None) -> list[str]:
+    """Who must hear of something: ``organisation_id``'s staff if given and staffed, else the working group's
+    secretariat (WorkingGroup), else settings.ADMINS, else SERVER_EMAIL, so that nothing is left unseen."""
+    from portal.models import WorkingGroup
+
+    recipients = staff_emails(organisation_id) if organisation_id is not None else []
+    if not recipients:
+        group = WorkingGroup.load()
+        if group is not None and group.secretariat_id is not None:
+            recipients = staff_emails(group.secretariat_id)
+    if not recipients:
+        recipients = [address for _name, address in settings.ADMINS]
+    return recipients or [settings.SERVER_EMAIL]

@@ -6,4 +6,11 @@ class SupportersConfig(AppConfig):
     name = "supporters"
     verbose_name = _("Supporters")
     # Header navigation entries (URL name, label), collected by portal.context_processors.
-    portal_nav = ()
+    portal_nav = (("supporters:supporter-list", _("Supporter companies")),)
+
+    def seed_demo(self, *, options, stdout) -> None:
+        """Approved, pending and withdrawn demo supporters, linked to demo tours (loaded before: programmes
+        comes first in INSTALLED_APPS), with a couple of enquiries and recognitions (supporters/demo.py)."""
+        from supporters.demo import seed_demo_supporters
+
+        seed_demo_supporters(stdout=stdout)

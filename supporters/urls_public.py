@@ -1,3 +1,15 @@
-"""URLs of the supporters app: the public part (see supporters/urls.py)."""
+"""URLs of the supporters app: the public part (see supporters/urls.py and the URL contract in DESIGN.md)."""
 
-urlpatterns = []
+from django.urls import path
+
+from supporters import views
+
+urlpatterns = [
+    path("supporters/", views.supporter_list, name="supporter-list"),
+    path("supporters/pdf/", views.supporter_pdf, name="supporter-pdf"),
+    path("supporters/recognitions/", views.recognitions, name="recognitions"),
+    path("supporters/verify/<slug:code>/", views.verify, name="verify"),
+    path("supporters/<int:pk>/", views.supporter_detail, name="supporter-detail"),
+    path("supporters/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("supporters/<int:pk>/mark.svg", views.mark, name="mark"),
+]

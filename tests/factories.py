@@ -124,3 +124,36 @@ class SeminarFactory(DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     audiences = factory.LazyFunction(lambda: ["parent"])
     status = "published"
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class SupporterCompanyFactory(DjangoModelFactory):
+    """An approved supporter company in 北見市 with a registration number; pass status=… for others.
+
+    Its contact person's fields are filled with recognisable private values, for the leak tests.
+    """
+
+    class Meta:
+        model = "supporters.SupporterCompany"
+
+    class Params:
+        municipality_code = "012084"  # 北見市
+
+    name = factory.Sequence(lambda n: f"テスト応援企業{n}株式会社")
+    name_kana = factory.Sequence(lambda n: f"テストオウエンキギョウ{n}")
+    municipality = factory.LazyAttribute(lambda company: Municipality.objects.get(code=company.municipality_code))
+    industry = "machinery"
+    offers = factory.LazyFunction(lambda: ["factory_tour", "workplace_experience"])
+    pr_message = "ものづくりの楽しさを伝えます。"
+    contact_name = factory.Sequence(lambda n: f"秘密担当者{n}")
+    contact_email = factory.Sequence(lambda n: f"private-contact{n}@example.jp")
+    contact_phone = factory.Sequence(lambda n: f"0157-99-{n:04d}")
+    status = "approved"
+    registration_number = factory.Sequence(lambda n: f"2026-{n + 1:04d}")
+    approved_at = factory.LazyFunction(_now)
+    verified_at = factory.LazyAttribute(lambda company: company.approved_at)

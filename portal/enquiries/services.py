@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from portal import mail, tokens
 from portal.choices import EnquiryStatus
 from portal.enquiries.models import REQUESTER_FIELDS, Enquiry, EnquiryEvent
-from portal.models import User, WorkingGroup
 
 STAFF_LANGUAGE = "ja"
 
@@ -62,24 +61,9 @@ def _send(*, template: str, **kwargs) -> None:
 
 
 def staff_recipients(enquiry: Enquiry) -> list[str]:
-    """Who hears of a new enquiry: the providing organisation's active staff, else the secretariat.
-
-    Falls back to the secretariat organisation's staff (WorkingGroup), then settings.ADMINS, then
-    SERVER_EMAIL, so that a request is never left unseen.
-    """
-
-    def staff_of(organisation_id) -> list[str]:
-        users = User.objects.filter(organisation_id=organisation_id, is_active=True, is_staff=True).exclude(email="")
-        return sorted(set(users.values_list("email", flat=True)))
-
-    recipients = staff_of(enquiry.provider_id)
-    if not recipients:
-        group = WorkingGroup.load()
-        if group is not None and group.secretariat_id is not None:
-            recipients = staff_of(group.secretariat_id)
-    if not recipients:
-        recipients = [address for _name, address in settings.ADMINS]
-    return recipients or [settings.SERVER_EMAIL]
+    """Who hears of a new enquiry: the providing organisation's active staff, else the secretariat (then
+    settings.ADMINS, then SERVER_EMAIL), so that a request is never left unseen."""
+    return mail.secretariat_recipients(enquiry.provider_id)
 
 
 def send_receipt(*, enquiry: Enquiry, token: str, base_url: str, notes: str) -> None:
