@@ -1,0 +1,3 @@
+"""URLs of the supporters app: the matching part (see supporters/urls.py)."""
+
+urlpatterns = []
