@@ -34,3 +34,17 @@ def seed_demo_staff(*, stdout) -> None:
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         stdout.write(f"Demo login ({role}, {organisation_name}): {username} / {DEMO_PASSWORD}")
+    ensure_demo_secretariat(stdout=stdout)
+
+
+def ensure_demo_secretariat(*, stdout) -> None:
+    """Demo data: the working group's secretariat (it receives what has no other host, such as advisor
+    requests) is the demo secretariat login's organisation, unless staff have set one already."""
+    from portal.models import WorkingGroup
+
+    group = WorkingGroup.load()
+    if group is None or group.secretariat_id is not None:
+        return
+    group.secretariat = Organisation.objects.get(name=DEMO_STAFF[0][3])
+    group.save(update_fields=["secretariat"])
+    stdout.write(f"Working group secretariat (demo): {group.secretariat.name}")

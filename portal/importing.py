@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import tablib
 from django.db import models
 from import_export.formats import base_formats
+from import_export.results import Error, Result
 
 from portal.choices import Audience, FeeKind, Industry, ListingStatus
 from portal.dates import ERAS, WEEKDAYS_JA
@@ -58,6 +59,8 @@ MESSAGES = {
     "postcode": "{column}「{value}」は 060-0001 のように7桁で入力してください",
     "phone": "{column}「{value}」は 011-123-4567 のように入力してください",
     "not_found": "{column}「{value}」が見つかりません",
+    "row_failed": "保存できませんでした（{error}）",
+    "failed": "取り込めませんでした（{error}）",
     "ambiguous": "{column}「{value}」に当てはまるものが複数あります",
 }
 
@@ -781,3 +784,47 @@ class OrganisationReader:
         if self._lookup[text] is None:
             raise _error("ambiguous", column, value)
         return self._lookup[text]
+
+
+# --- The outcome of an import (django-import-export's Result, in Japanese, by file line) -------------------
+
+
+class ImportResult(Result):
+    """Row numbers are file lines (the header is line 1); :meth:`messages` says what is wrong, in Japanese."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+    def messages(self) -> list[str]:
+        """Every problem, file-wide ones first, then by line: 「3行目: 市町村「札幌町」が見つかりません」."""
+        lines = []
+        for error in self.base_errors:
+            if isinstance(error, FileProblem):
+                lines.append(str(error.error))
+            else:
+                lines.append(MESSAGES["failed"].format(error=error.error))
+        by_line = []
+        for row in self.invalid_rows:
+            for messages in row.error_dict.values():
+                by_line.extend((row.number, LINE.format(line=row.number, message=message)) for message in messages)
+        for row in self.error_rows:
+            for error in row.errors:
+                message = MESSAGES["row_failed"].format(error=error.error)
+                by_line.append((row.number, LINE.format(line=row.number, message=message)))
+        by_line.sort(key=lambda pair: pair[0])
+        return lines + [line for _number, line in by_line]
+
+    def counts(self) -> dict[str, int]:
+        return {kind: self.totals[kind] for kind in ("new", "update", "skip")}
+
+
+class FileProblem(Error):
+    """A problem of the whole file (e.g. an unknown column): shown without a traceback."""
+
+    traceback = ""

@@ -9,7 +9,7 @@ One resource serves the admin (preview, then confirm), ``manage.py import_tours`
 
 - **All or nothing.** A file with any bad row writes nothing: every row is checked (values, then the model's
   ``full_clean``) and every problem is reported as 「3行目: 市町村「札幌町」が見つかりません」 (line 1 is the
-  header, as in Excel), see :meth:`TourImportResult.messages`.
+  header, as in Excel), see :meth:`ImportResult.messages`.
 - **Which tour a row updates.** The one with its ``ID``; without an ID, the one with the same 施設名 and
   企業・団体名; otherwise a new tour.
 - **Who may do what.** ``organisation`` scopes an import to one organisation (a partner editor's): every row
@@ -22,16 +22,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from import_export import resources
 from import_export.fields import Field
-from import_export.results import Error, Result
 
 from portal import importing
 from portal.choices import ListingStatus
 from portal.importing import (
     AUDIENCES,
     INDUSTRIES,
-    LINE,
     LISTING_STATUSES,
+    FileProblem,
     ImportFileError,
+    ImportResult,
     MunicipalityReader,
     OrganisationReader,
 )
@@ -84,8 +84,6 @@ MESSAGES = {
     "group_size": "受入人数（最少）が受入人数（最多）より大きくなっています",
     "location": "緯度と経度は両方入力するか、両方とも空欄にしてください",
     "other": "{column}: {message}",
-    "row_failed": "保存できませんでした（{error}）",
-    "failed": "取り込めませんでした（{error}）",
 }
 
 
@@ -136,47 +134,6 @@ def _simple(key: str) -> TourColumn:
 
 def _yes_no(key: str, yes: str = "可", no: str = "不可") -> TourColumn:
     return TourColumn(key, lambda tour: importing.format_bool(getattr(tour, key), yes=yes, no=no))
-
-
-class TourImportResult(Result):
-    """Row numbers are file lines (the header is line 1); :meth:`messages` says what is wrong, in Japanese."""
-
-    def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + 1, row, validation_error)
-
-    def append_error_row(self, number, row, errors):
-        super().append_error_row(number + 1, row, errors)
-
-    def row_errors(self):
-        return [(row.number, row.errors) for row in self.error_rows]
-
-    def messages(self) -> list[str]:
-        """Every problem, file-wide ones first, then by line: 「3行目: 市町村「札幌町」が見つかりません」."""
-        lines = []
-        for error in self.base_errors:
-            if isinstance(error, FileProblem):
-                lines.append(str(error.error))
-            else:
-                lines.append(MESSAGES["failed"].format(error=error.error))
-        by_line = []
-        for row in self.invalid_rows:
-            for messages in row.error_dict.values():
-                by_line.extend((row.number, LINE.format(line=row.number, message=message)) for message in messages)
-        for row in self.error_rows:
-            for error in row.errors:
-                message = MESSAGES["row_failed"].format(error=error.error)
-                by_line.append((row.number, LINE.format(line=row.number, message=message)))
-        by_line.sort(key=lambda pair: pair[0])
-        return lines + [line for _number, line in by_line]
-
-    def counts(self) -> dict[str, int]:
-        return {kind: self.totals[kind] for kind in ("new", "update", "skip")}
-
-
-class FileProblem(Error):
-    """A problem of the whole file (e.g. an unknown column): shown without a traceback."""
-
-    traceback = ""
 
 
 # --- The resource ---------------------------------------------------------------------------------------
@@ -249,7 +206,7 @@ class FactoryTourResource(resources.ModelResource):
 
     @classmethod
     def get_result_class(cls):
-        return TourImportResult
+        return ImportResult
 
     def get_queryset(self):
         queryset = FactoryTour.objects.select_related("municipality", "provider")

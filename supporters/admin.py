@@ -169,3 +169,162 @@ class SupporterCompanyAdmin(SimpleHistoryAdmin):
             "media": self.media,
         }
         return TemplateResponse(request, "supporters/admin/ask_for_changes.html", context)
+
+
+# --- Senior advisors (issue 8): profiles, related trades, offers --------------------------------------------
+# Personal fields (name, contact) are for staff only: the admin is staff-only. Import and export use the
+# Japanese spreadsheet layout of supporters/advisor_resources.py: a preview first, then all or nothing.
+
+from django.db.models import CharField, F, Func, Q, Value  # noqa: E402
+from django.http import HttpResponseRedirect  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from import_export.admin import ImportExportMixin  # noqa: E402
+
+from portal.importing import CSVFormat, ImportFileError, XLSXFormat  # noqa: E402
+from supporters.advisor_resources import SeniorAdvisorResource  # noqa: E402
+from supporters.models import AdvisorOffer, AdvisorStatus, SeniorAdvisor, TradeGroup  # noqa: E402
+
+
+@admin.register(SeniorAdvisor)
+class SeniorAdvisorAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "home_municipality",
+        "trades_display",
+        "status",
+        "consent_to_contact",
+        "summary_approved",
+    ]
+    list_filter = [
+        "status",
+        "consent_to_contact",
+        "summary_approved",
+        "areas",
+        "activities",
+        "former_industry",
+        "home_municipality__subprefecture",
+        "is_demo",
+    ]
+    search_fields = ["name", "name_kana", "public_summary"]
+    list_select_related = ["home_municipality"]
+    autocomplete_fields = ["home_municipality"]
+    filter_horizontal = ["areas"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["approve_application", "pause"]
+    fieldsets = [
+        (
+            _("Personal data (staff only)"),
+            {"fields": ["name", "name_kana", "email", "phone", "postal_address", "former_employer"]},
+        ),
+        (
+            _("Matching"),
+            {
+                "fields": [
+                    "home_municipality",
+                    "areas",
+                    "travel_radius_km",
+                    "trades",
+                    "qualifications",
+                    "former_industry",
+                    "years_of_experience",
+                    "activities",
+                    "available_weekdays",
+                    "available_months",
+                    "availability_note",
+                ]
+            },
+        ),
+        (
+            _("Status and public summary"),
+            {"fields": ["status", "consent_to_contact", "public_summary", "summary_approved"]},
+        ),
+        (_("Record"), {"fields": ["is_demo", "created_at", "updated_at"]}),
+    ]
+
+    resource_classes = [SeniorAdvisorResource]
+    formats = [CSVFormat, XLSXFormat]
+    import_error_display = ("message",)
+
+    @admin.display(description=_("trades and skills"))
+    def trades_display(self, obj):
+        return "、".join(obj.trades)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Trades are an array: a search term also finds advisors with it in (a part of) a trade."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            trades = Func(F("trades"), Value("、"), function="array_to_string", output_field=CharField())
+            matching = queryset.annotate(trades_text=trades).filter(trades_text__icontains=term)
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=matching.values("pk")))
+        return results, may_have_duplicates
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def _report_import_errors(self, request, result) -> None:
+        for line in result.messages():
+            self.message_user(request, line, messages.ERROR)
+        self.message_user(request, _("Nothing was imported: correct the file and upload it again."), messages.ERROR)
+
+    def import_action(self, request, **kwargs):
+        """The preview: every problem of the file is also listed at the top, in Japanese, with its line."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self._report_import_errors(request, result)
+        return response
+
+    def process_result(self, result, request):
+        """The confirmed import: it was rolled back whole if any row went wrong meanwhile."""
+        if result.has_errors() or result.has_validation_errors():
+            self._report_import_errors(request, result)
+            return HttpResponseRedirect(
+                reverse("admin:supporters_senioradvisor_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
+
+    def _set_status(self, request, queryset, status, message) -> None:
+        changed = 0
+        for advisor in queryset.exclude(status=status):
+            advisor.status = status
+            advisor.save(update_fields=["status", "updated_at"])  # one by one: each change in the history
+            changed += 1
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected applications (active)"))
+    def approve_application(self, request, queryset):
+        self._set_status(request, queryset, AdvisorStatus.ACTIVE, _("%(count)d advisors are now active."))
+
+    @admin.action(description=_("Pause the selected advisors"))
+    def pause(self, request, queryset):
+        self._set_status(request, queryset, AdvisorStatus.PAUSED, _("%(count)d advisors paused."))
+
+
+@admin.register(TradeGroup)
+class TradeGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "trades_display"]
+    search_fields = ["name"]
+
+    @admin.display(description=_("trades"))
+    def trades_display(self, obj):
+        return "・".join(obj.trades)
+
+
+@admin.register(AdvisorOffer)
+class AdvisorOfferAdmin(admin.ModelAdmin):
+    """Offers are made and answered through supporters.advisor_services (the matching page, the advisor's
+    private link); here staff only look them up."""
+
+    list_display = ["enquiry", "advisor", "status", "offered_at", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["enquiry", "advisor"]
+    search_fields = ["advisor__name", "enquiry__school_name", "enquiry__subject_name"]
+    readonly_fields = ["enquiry", "advisor", "status", "offered_at", "answered_at", "note"]
+
+    def has_add_permission(self, request):
+        return False

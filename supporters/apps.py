@@ -14,3 +14,6 @@ class SupportersConfig(AppConfig):
         from supporters.demo import seed_demo_supporters
 
         seed_demo_supporters(stdout=stdout)
+        from supporters.advisor_demo import seed_demo_advisors  # senior advisors (issue 8)
+
+        seed_demo_advisors(stdout=stdout)

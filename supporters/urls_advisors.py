@@ -1,3 +1,12 @@
-"""URLs of the supporters app: the advisors part (see supporters/urls.py)."""
+"""URLs of the supporters app: the advisors part (see supporters/urls.py and the URL contract in DESIGN.md)."""
 
-urlpatterns = []
+from django.urls import path
+
+from supporters import advisor_views
+
+urlpatterns = [
+    path("advisors/", advisor_views.advisor_list, name="advisor-list"),
+    path("advisors/join/", advisor_views.advisor_join, name="advisor-join"),
+    path("advisors/join/sent/", advisor_views.advisor_join_sent, name="advisor-join-sent"),
+    path("advisors/request/", advisor_views.advisor_request, name="advisor-request"),
+]
