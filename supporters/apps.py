@@ -6,7 +6,10 @@ class SupportersConfig(AppConfig):
     name = "supporters"
     verbose_name = _("Supporters")
     # Header navigation entries (URL name, label), collected by portal.context_processors.
-    portal_nav = (("supporters:supporter-list", _("Supporter companies")),)
+    portal_nav = (
+        ("supporters:supporter-list", _("Supporter companies")),
+        ("supporters:advisor-list", _("Senior advisors")),
+    )
 
     def seed_demo(self, *, options, stdout) -> None:
         """Approved, pending and withdrawn demo supporters, linked to demo tours (loaded before: programmes

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_page_in_each_language(client, path, lang, heading, django_assert_max_num_queries):
+    client.get(path)  # warm: content types are cached per process (tests clear that cache now and then)
     with django_assert_max_num_queries(6):  # the home page: the group, areas and each app's section
         response = client.get(path)
     assert response.status_code == 200
