@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal import dates
 from portal.choices import EnquiryKind
@@ -23,6 +23,13 @@ from tests.factories import FactoryTourFactory, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 KITAMI, BIHORO, ABASHIRI, ASAHIKAWA, SAPPORO = "012084", "015431", "012114", "012041", "011002"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reasons are checked in English (their msgids); staff read them in Japanese."""
+    with translation.override("en"):
+        yield
 
 
 def town(code):
