@@ -4,13 +4,15 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import dates, listings
 from portal.choices import ListingStatus, MunicipalityKind
+from portal.importing import CSVFormat, ImportFileError, XLSXFormat
 from portal.models import FundingScheme, Meeting, Municipality, Organisation, Subprefecture, User, WorkingGroup
 
 
@@ -73,6 +75,45 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class SpreadsheetImportMixin:
+    """django-import-export in the portal's way (portal.importing): CSV (UTF-8, BOM, cp932) and XLSX with
+    Japanese headers; the preview lists every problem of the file at the top, in Japanese, with its line; a
+    confirmed import is all or nothing. Put it before ImportExportMixin and set ``resource_classes``."""
+
+    formats = [CSVFormat, XLSXFormat]
+    import_error_display = ("message",)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def _report_import_errors(self, request, result) -> None:
+        for line in result.messages():
+            self.message_user(request, line, messages.ERROR)
+        self.message_user(request, _("Nothing was imported: correct the file and upload it again."), messages.ERROR)
+
+    def import_action(self, request, **kwargs):
+        """The preview: every problem of the file is also listed at the top, in Japanese, with its line."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self._report_import_errors(request, result)
+        return response
+
+    def process_result(self, result, request):
+        """The confirmed import: it was rolled back whole if any row went wrong meanwhile."""
+        if result.has_errors() or result.has_validation_errors():
+            self._report_import_errors(request, result)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
 
 
 class ReadOnlyHistoryInline(admin.TabularInline):

@@ -1,14 +1,11 @@
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from portal import dates
-from portal.admin import ListingAdmin
+from portal.admin import ListingAdmin, SpreadsheetImportMixin
 from portal.booking.admin import SessionInline, SessionsAdminMixin
-from portal.importing import CSVFormat, ImportFileError, XLSXFormat
 from programmes import services
 from programmes.models import ExperienceEvent, FactoryTour
 from programmes.resources import FactoryTourResource, tour_import_options
@@ -34,7 +31,7 @@ class ConfirmedThisFiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(FactoryTour)
-class FactoryTourAdmin(ImportExportMixin, ListingAdmin):
+class FactoryTourAdmin(SpreadsheetImportMixin, ImportExportMixin, ListingAdmin):
     list_display = ["name", "company_name", "municipality", "industry", "status", "confirmed_on", "provider"]
     list_filter = [
         "status",
@@ -82,8 +79,6 @@ class FactoryTourAdmin(ImportExportMixin, ListingAdmin):
     # Import and export in the Japanese spreadsheet layout (programmes/resources.py): a preview first, then
     # all or nothing; partner editors import for their own organisation only.
     resource_classes = [FactoryTourResource]
-    formats = [CSVFormat, XLSXFormat]
-    import_error_display = ("message",)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return tour_import_options(request.user)
@@ -98,35 +93,6 @@ class FactoryTourAdmin(ImportExportMixin, ListingAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            for message in e.messages:
-                form.add_error("import_file", message)
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def _report_import_errors(self, request, result) -> None:
-        for line in result.messages():
-            self.message_user(request, line, messages.ERROR)
-        self.message_user(request, _("Nothing was imported: correct the file and upload it again."), messages.ERROR)
-
-    def import_action(self, request, **kwargs):
-        """The preview: every problem of the file is also listed at the top, in Japanese, with its line."""
-        response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
-            self._report_import_errors(request, result)
-        return response
-
-    def process_result(self, result, request):
-        """The confirmed import: it was rolled back whole if any row went wrong meanwhile."""
-        if result.has_errors() or result.has_validation_errors():
-            self._report_import_errors(request, result)
-            return HttpResponseRedirect(
-                reverse("admin:programmes_factorytour_import", current_app=self.admin_site.name)
-            )
-        return super().process_result(result, request)
 
     @admin.action(description=_("Mark the information as confirmed today"))
     def confirm_today(self, request, queryset):

@@ -4,14 +4,26 @@ supporters.services), records recognitions (認証・表彰) and sees who manage
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, Func, Q, Value
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import SpreadsheetImportMixin
 from supporters import services
+from supporters.advisor_resources import SeniorAdvisorResource
 from supporters.forms import ReviewNoteForm
-from supporters.models import Recognition, SupporterCompany, SupporterMembership
+from supporters.models import (
+    AdvisorOffer,
+    AdvisorStatus,
+    Recognition,
+    SeniorAdvisor,
+    SupporterCompany,
+    SupporterMembership,
+    TradeGroup,
+)
 
 
 class RecognitionInline(admin.TabularInline):
@@ -175,18 +187,9 @@ class SupporterCompanyAdmin(SimpleHistoryAdmin):
 # Personal fields (name, contact) are for staff only: the admin is staff-only. Import and export use the
 # Japanese spreadsheet layout of supporters/advisor_resources.py: a preview first, then all or nothing.
 
-from django.db.models import CharField, F, Func, Q, Value  # noqa: E402
-from django.http import HttpResponseRedirect  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from import_export.admin import ImportExportMixin  # noqa: E402
-
-from portal.importing import CSVFormat, ImportFileError, XLSXFormat  # noqa: E402
-from supporters.advisor_resources import SeniorAdvisorResource  # noqa: E402
-from supporters.models import AdvisorOffer, AdvisorStatus, SeniorAdvisor, TradeGroup  # noqa: E402
-
 
 @admin.register(SeniorAdvisor)
-class SeniorAdvisorAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SeniorAdvisorAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "home_municipality",
@@ -242,8 +245,6 @@ class SeniorAdvisorAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ]
 
     resource_classes = [SeniorAdvisorResource]
-    formats = [CSVFormat, XLSXFormat]
-    import_error_display = ("message",)
 
     @admin.display(description=_("trades and skills"))
     def trades_display(self, obj):
@@ -258,35 +259,6 @@ class SeniorAdvisorAdmin(ImportExportMixin, SimpleHistoryAdmin):
             matching = queryset.annotate(trades_text=trades).filter(trades_text__icontains=term)
             results = queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=matching.values("pk")))
         return results, may_have_duplicates
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            for message in e.messages:
-                form.add_error("import_file", message)
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def _report_import_errors(self, request, result) -> None:
-        for line in result.messages():
-            self.message_user(request, line, messages.ERROR)
-        self.message_user(request, _("Nothing was imported: correct the file and upload it again."), messages.ERROR)
-
-    def import_action(self, request, **kwargs):
-        """The preview: every problem of the file is also listed at the top, in Japanese, with its line."""
-        response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
-            self._report_import_errors(request, result)
-        return response
-
-    def process_result(self, result, request):
-        """The confirmed import: it was rolled back whole if any row went wrong meanwhile."""
-        if result.has_errors() or result.has_validation_errors():
-            self._report_import_errors(request, result)
-            return HttpResponseRedirect(
-                reverse("admin:supporters_senioradvisor_import", current_app=self.admin_site.name)
-            )
-        return super().process_result(result, request)
 
     def _set_status(self, request, queryset, status, message) -> None:
         changed = 0
