@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := portal.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt bench db db-stop messages clean
+.PHONY: run test lint fmt bench db db-stop messages clean backup restore
 
 # The venv, re-created when it is missing or older than Python 3.12.
 $(VENV)/.python-ok:
@@ -49,6 +49,15 @@ test: $(VENV)/.installed-test db
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A dated backup of the database and the uploaded media (backups/portal-YYYYMMDD-HHMMSS.tar, portal/backup.py).
+backup: db
+	$(PY) manage.py backup
+
+# make restore FILE=backups/portal-….tar: replaces the database's contents and restores the media.
+restore: db
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/portal-YYYYMMDD-HHMMSS.tar"; exit 2; fi
+	$(PY) manage.py restore "$(FILE)"
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
