@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := portal.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt bench db db-stop messages clean backup restore
+.PHONY: run test lint fmt bench db db-stop messages clean backup restore serve-prod
 
 # The venv, re-created when it is missing or older than Python 3.12.
 $(VENV)/.python-ok:
@@ -49,6 +49,11 @@ test: $(VENV)/.installed-test db
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production stack on 127.0.0.1:8001 (gunicorn with 2 workers, WhiteNoise, the task worker): scripts/serve-prod.
+serve-prod: $(VENV)/.installed db
+	@scripts/pdf-fonts || true
+	scripts/serve-prod
 
 # A dated backup of the database and the uploaded media (backups/portal-YYYYMMDD-HHMMSS.tar, portal/backup.py).
 backup: db

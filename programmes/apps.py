@@ -52,6 +52,23 @@ class ProgrammesConfig(AppConfig):
             form_fields=self.map_filter_fields,
         )
 
+    def coverage_places(self) -> list:
+        """What the staff coverage report (portal.reports.coverage) names as nearest to a municipality no
+        programme reached: the published tours (read off their KNN index) and the venues of the upcoming
+        sessions of published experience events."""
+        from portal.reports.coverage import PlaceSource, places_from_features
+        from programmes.models import ExperienceEvent, FactoryTour
+        from programmes.selectors import event_features
+
+        return [
+            PlaceSource(kind="tour", label=_("Factory tour"), indexed_model=FactoryTour),
+            PlaceSource(
+                kind="event",
+                label=_("Experience event"),
+                places=lambda: places_from_features(event_features(ExperienceEvent.objects.published())),
+            ),
+        ]
+
     def home_sections(self, request) -> list[dict]:
         """What the home page shows of this app: the tour search with a few recently confirmed tours, and the
         next experience events."""
@@ -81,6 +98,24 @@ class ProgrammesConfig(AppConfig):
             ),
         )
 
+    def report_sources(self) -> list:
+        """What the staff reports (portal.reports) count of this app: the school visits to factory tours (requests
+        of kind tour) and the experience events (their sessions), with their funding schemes."""
+        from portal.choices import EnquiryKind
+        from portal.reports import ENQUIRIES, ReportProgramme
+        from programmes.models import ExperienceEvent, FactoryTour
+
+        return [
+            ReportProgramme(
+                label=_("Factory tours (school visits)"),
+                model=FactoryTour,
+                held_by=ENQUIRIES,
+                enquiry_kind=EnquiryKind.TOUR,
+                funding_scheme_field="funding_scheme",
+            ),
+            ReportProgramme(label=_("Experience events"), model=ExperienceEvent, funding_scheme_field="funding_scheme"),
+        ]
+
     def seed_demo(self, *, options, stdout) -> None:
         from programmes.demo import seed_demo_tours
         from programmes.event_demo import seed_demo_events
@@ -94,8 +129,15 @@ class ProgrammesConfig(AppConfig):
 
         return calendar_events(request)
 
-    def opendata_datasets(self) -> list:
-        """The datasets this app offers on /opendata/ (portal.opendata.Dataset): the published tours."""
-        from programmes.opendata import factory_tour_dataset
+    def api_routes(self) -> list:
+        """The endpoints this app adds to the read-only API (portal.api): (URL prefix, viewset, basename)."""
+        from programmes.api import ExperienceEventViewSet, FactoryTourViewSet
 
-        return [factory_tour_dataset()]
+        return [("tours", FactoryTourViewSet, "tour"), ("events", ExperienceEventViewSet, "event")]
+
+    def opendata_datasets(self) -> list:
+        """What this app offers on /opendata/ (portal.opendata): the published tours as a Dataset, and the
+        experience events as an EventSource of the core's events dataset (one row per session)."""
+        from programmes.opendata import event_source, factory_tour_dataset
+
+        return [factory_tour_dataset(), event_source()]

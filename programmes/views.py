@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import pdf
 from portal.geo import NearestFirstPaginator, within_nearest
+from portal.ratelimits import form_rate_limit
 from programmes import services
 from programmes.filters import FactoryTourFilter
 from programmes.forms import TourRequestForm
@@ -71,6 +72,7 @@ def tour_pdf(request):
     )
 
 
+@form_rate_limit("programmes.tour-request")
 @require_http_methods(["GET", "POST"])
 def tour_request(request, pk: int):
     """/tours/<id>/request/: a school asks to visit a published tour; then its private status page."""

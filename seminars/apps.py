@@ -31,6 +31,21 @@ class SeminarsConfig(AppConfig):
             form_fields=self.map_filter_fields,
         )
 
+    def coverage_places(self) -> list:
+        """What the staff coverage report (portal.reports.coverage) names as nearest to a municipality no
+        programme reached: the venues of the upcoming sessions of published seminars."""
+        from portal.reports.coverage import PlaceSource, places_from_features
+        from seminars.models import Seminar
+        from seminars.views import seminar_features
+
+        return [
+            PlaceSource(
+                kind="seminar",
+                label=_("Seminar"),
+                places=lambda: places_from_features(seminar_features(Seminar.objects.published())),
+            )
+        ]
+
     def home_sections(self, request) -> list[dict]:
         """What the home page shows of this app: the next three seminars."""
         from seminars.views import next_seminars
@@ -43,9 +58,38 @@ class SeminarsConfig(AppConfig):
 
         return calendar_events(request)
 
+    def api_routes(self) -> list:
+        """The endpoints this app adds to the read-only API (portal.api): (URL prefix, viewset, basename)."""
+        from seminars.api import LectureOfferViewSet, SeminarViewSet
+
+        return [("seminars", SeminarViewSet, "seminar"), ("lectures", LectureOfferViewSet, "lecture")]
+
+    def report_sources(self) -> list:
+        """What the staff reports (portal.reports) count of this app: the seminars' sessions, one row per kind of
+        seminar, with their funding schemes, and the outreach lectures given at schools (requests of kind lecture)."""
+        from portal.choices import EnquiryKind
+        from portal.reports import ENQUIRIES, ReportProgramme
+        from seminars.models import LectureOffer, Seminar
+
+        return [
+            ReportProgramme(
+                label=_("Seminars"), model=Seminar, funding_scheme_field="funding_scheme", variant_field="kind"
+            ),
+            ReportProgramme(
+                label=_("Outreach lectures"), model=LectureOffer, held_by=ENQUIRIES, enquiry_kind=EnquiryKind.LECTURE
+            ),
+        ]
+
     def seed_demo(self, *, options, stdout) -> None:
         from seminars.demo import seed_demo_seminars
         from seminars.lecture_demo import seed_lectures_and_materials
 
         seed_demo_seminars(stdout=stdout)
         seed_lectures_and_materials(stdout)
+
+    def opendata_datasets(self) -> list:
+        """What this app offers on /opendata/ (portal.opendata): the published seminars as an EventSource of the
+        core's events dataset (one row per session)."""
+        from seminars.opendata import seminar_source
+
+        return [seminar_source()]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from portal.ratelimits import form_rate_limit
 from seminars import files, services
 from seminars.forms import LectureRequestForm
 from seminars.lecture_filters import LectureOfferFilter, MaterialFilter
@@ -47,6 +48,7 @@ def lecture_detail(request, pk: int):
     return render(request, "seminars/lecture_detail.html", {"offer": _published_offer(pk)})
 
 
+@form_rate_limit("seminars.lecture-request")
 @require_http_methods(["GET", "POST"])
 def lecture_request(request, pk: int):
     """/seminars/lectures/<id>/request/: a school asks for a published lecture; then its private status page."""

@@ -72,6 +72,7 @@ def request_lecture(
         subject=offer,
         data=data,
         provider=offer.provider,
+        municipality=place_municipality,
         notes=lecture_request_notes(offer=offer, data=data, municipality=place_municipality),
         base_url=base_url,
         language=language,

@@ -18,6 +18,7 @@ from portal import dates
 from portal.choices import EnquiryKind, EnquiryStatus, Industry
 from portal.enquiries.models import Enquiry
 from portal.enquiries.services import change_enquiry_status, submit_enquiry
+from portal.models import Municipality
 from supporters import advisor_services
 from supporters.models import AdvisorActivity, AdvisorStatus, SeniorAdvisor, TradeGroup
 
@@ -207,6 +208,7 @@ def advisor_specs() -> list[dict]:
 REQUESTS = [
     {
         "school_name": "札幌市立北栄中学校",
+        "municipality": "011029",
         "grade": "中学2年",
         "pupils": 120,
         "days": 40,
@@ -215,6 +217,7 @@ REQUESTS = [
     },
     {
         "school_name": "北海道旭川工業高等学校",
+        "municipality": "012041",
         "grade": "高校2年 機械科",
         "pupils": 40,
         "days": 30,
@@ -224,6 +227,7 @@ REQUESTS = [
     },
     {
         "school_name": "苫小牧市立ウトナイ小学校",
+        "municipality": "012131",
         "grade": "小学5年",
         "pupils": 60,
         "days": 25,
@@ -233,6 +237,7 @@ REQUESTS = [
     },
     {
         "school_name": "室蘭市立港北中学校",
+        "municipality": "012050",
         "grade": "中学1年",
         "pupils": 85,
         "days": -20,
@@ -286,7 +291,12 @@ def _request(spec: dict, group) -> bool:
     }
     with transaction.atomic():
         enquiry = submit_enquiry(
-            kind=EnquiryKind.ADVISOR, subject=group, provider=group.secretariat, data=data, base_url=base_url
+            kind=EnquiryKind.ADVISOR,
+            subject=group,
+            provider=group.secretariat,
+            municipality=Municipality.objects.get(code=spec["municipality"]),
+            data=data,
+            base_url=base_url,
         )
         if spec["state"] == EnquiryStatus.NEW:
             return True
@@ -302,7 +312,7 @@ def _request(spec: dict, group) -> bool:
 
 
 def seed_demo_advisors(*, stdout) -> None:
-    from portal.models import Municipality, WorkingGroup
+    from portal.models import WorkingGroup
 
     groups = _trade_groups()
     names = {home for home, _radius in HOMES}

@@ -526,10 +526,12 @@ class AdvisorRequestsUnavailable(Exception):
     """The working group has no secretariat organisation to route advisor requests to."""
 
 
-def request_advisor(*, data: dict, trade: str = "", base_url: str, language: str | None = None) -> Enquiry:
+def request_advisor(
+    *, data: dict, trade: str = "", municipality=None, base_url: str, language: str | None = None
+) -> Enquiry:
     """Record a request for an advisor: an Enquiry of kind advisor whose subject is the working group and whose
-    provider is its secretariat (advisors belong to no member organisation). The mails go out after the commit
-    (portal.enquiries.services.submit_enquiry)."""
+    provider is its secretariat (advisors belong to no member organisation), at ``municipality`` (the place the
+    advisor should come to). The mails go out after the commit (portal.enquiries.services.submit_enquiry)."""
     group = WorkingGroup.load()
     if group is None or group.secretariat is None:
         logger.error("An advisor request could not be recorded: the working group has no secretariat.")
@@ -539,6 +541,7 @@ def request_advisor(*, data: dict, trade: str = "", base_url: str, language: str
             kind=EnquiryKind.ADVISOR,
             subject=group,
             provider=group.secretariat,
+            municipality=municipality,
             data=data,
             base_url=base_url,
             language=language,

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from portal.choices import Industry
+from portal.ratelimits import throttled, too_many_requests
 from supporters.advisor_filters import SeniorAdvisorFilter
 from supporters.advisor_forms import (
     AdvisorApplicationForm,
@@ -82,19 +82,11 @@ def advisor_list(request):
     )
 
 
-def _throttled(request, *, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-
-
-def _too_many_requests(request):
-    return render(request, "supporters/join/throttled.html", status=429)
-
-
 @require_http_methods(["GET", "POST"])
 def advisor_join(request):
     """/advisors/join/: a retired engineer applies; then the "thank you" page (also for a bot)."""
-    if request.method == "POST" and _throttled(request, group="supporters.advisor-join", rate=APPLICATION_RATE):
-        return _too_many_requests(request)
+    if request.method == "POST" and throttled(request, group="supporters.advisor-join", rate=APPLICATION_RATE):
+        return too_many_requests(request, APPLICATION_RATE)
     form = AdvisorApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_spam:  # a bot filled the honeypot: pretend it worked, save nothing
@@ -117,8 +109,8 @@ def advisor_join_sent(request):
 @require_http_methods(["GET", "POST"])
 def advisor_request(request):
     """/advisors/request/: a school or company asks for an advisor; then its private status page."""
-    if request.method == "POST" and _throttled(request, group="supporters.advisor-request", rate=REQUEST_RATE):
-        return _too_many_requests(request)
+    if request.method == "POST" and throttled(request, group="supporters.advisor-request", rate=REQUEST_RATE):
+        return too_many_requests(request, REQUEST_RATE)
     form = AdvisorRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_spam:
@@ -128,6 +120,7 @@ def advisor_request(request):
                 enquiry = request_advisor(
                     data=form.enquiry_data(),
                     trade=form.details()["trade"],
+                    municipality=form.cleaned_data["municipality"],
                     base_url=request.build_absolute_uri("/"),
                 )
             except AdvisorRequestsUnavailable:

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
+from portal.ratelimits import throttled, too_many_requests
 from portal.tokens import private_page
 from supporters import services
 from supporters.forms import JoinForm, ResendForm, SupporterAuthenticationForm
@@ -20,16 +20,8 @@ from supporters.validators import normalise_postcode
 #: POSTs of the join form per IP address and hour; a person correcting mistakes needs a few.
 JOIN_RATE = "10/h"
 RESEND_RATE = "5/h"
-LOGIN_RATE = "20/h"
+LOGIN_RATE = "10/h"  # and django-axes locks a name out after 5 failures
 POSTCODE_RATE = "120/h"
-
-
-def _throttled(request, *, group: str, rate: str, method: str = "POST") -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method=method, increment=True)
-
-
-def too_many_requests(request):
-    return render(request, "supporters/join/throttled.html", status=429)
 
 
 def _base_url(request) -> str:
@@ -39,8 +31,8 @@ def _base_url(request) -> str:
 def join(request):
     """/supporters/join/: one page; on success the "check your e-mail" page (the same whether or not the
     address already had an account: that address is told by e-mail)."""
-    if request.method == "POST" and _throttled(request, group="supporters.join", rate=JOIN_RATE):
-        return too_many_requests(request)
+    if request.method == "POST" and throttled(request, group="supporters.join", rate=JOIN_RATE):
+        return too_many_requests(request, JOIN_RATE)
     form = JoinForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_spam:  # a bot filled the honeypot: pretend it worked, save nothing
@@ -71,7 +63,7 @@ def join_sent(request):
 def postcode_lookup(request):
     """/supporters/join/postcode/?postcode=060-0001 → {"address", "municipality", "municipality_name"} as JSON;
     404 with {"error"} for an unknown postcode, 400 for a malformed one."""
-    if _throttled(request, group="supporters.postcode", rate=POSTCODE_RATE, method="GET"):
+    if throttled(request, group="supporters.postcode", rate=POSTCODE_RATE, method="GET"):
         return JsonResponse({"error": gettext("Too many requests. Please wait a while.")}, status=429)
     postcode = normalise_postcode(request.GET.get("postcode", ""))
     if not (len(postcode) == 8 and postcode[3] == "-"):
@@ -116,8 +108,8 @@ def verify(request, token: str):
 
 def resend(request):
     """/supporters/join/resend/: a new verification link; the answer never says whether the address exists."""
-    if request.method == "POST" and _throttled(request, group="supporters.resend", rate=RESEND_RATE):
-        return too_many_requests(request)
+    if request.method == "POST" and throttled(request, group="supporters.resend", rate=RESEND_RATE):
+        return too_many_requests(request, RESEND_RATE)
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.resend_verification(
@@ -151,8 +143,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if _throttled(request, group="supporters.login", rate=LOGIN_RATE):
-            return too_many_requests(request)
+        if throttled(request, group="supporters.login", rate=LOGIN_RATE):
+            return too_many_requests(request, LOGIN_RATE)
         return super().post(request, *args, **kwargs)
 
     def get_default_redirect_url(self):
@@ -171,8 +163,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("supporters:password-reset-done")
 
     def post(self, request, *args, **kwargs):
-        if _throttled(request, group="supporters.password-reset", rate=RESEND_RATE):
-            return too_many_requests(request)
+        if throttled(request, group="supporters.password-reset", rate=RESEND_RATE):
+            return too_many_requests(request, RESEND_RATE)
         return super().post(request, *args, **kwargs)
 
 

@@ -7,13 +7,13 @@ secretariat (``portal.manage_all_listings``) sees every request.
 import dataclasses
 
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from portal.auth import staff_required
 from portal.dates import WEEKDAYS_JA
 from portal.models import Enquiry, Municipality
 from supporters import matching
@@ -86,7 +86,7 @@ def _offer_url(enquiry) -> str | None:
 
 
 @require_safe
-@staff_member_required
+@staff_required
 def advisor_match(request, enquiry_id: int):
     enquiry = _scoped_enquiry(request, enquiry_id)
     initial = _details(enquiry)
@@ -120,7 +120,7 @@ def advisor_match(request, enquiry_id: int):
 
 
 @require_safe
-@staff_member_required
+@staff_required
 def advisor_match_help(request):
     return render(
         request,

@@ -8,7 +8,6 @@ A wrong or malformed token is the same plain 404 as any missing page; a link use
 """
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import tokens
+from portal.auth import staff_required
 from portal.choices import EnquiryKind
 from portal.enquiries.models import Enquiry
 from supporters import advisor_services
@@ -60,7 +60,7 @@ def _back_to_matching(enquiry) -> str:
 
 
 @require_POST
-@staff_member_required
+@staff_required
 def advisor_offer_create(request, enquiry_id):
     if not request.user.has_perm("supporters.add_advisoroffer"):
         raise PermissionDenied

@@ -12,7 +12,6 @@ cached and never indexed.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import calendar, tokens
+from portal.auth import staff_required
 from portal.booking import services
 from portal.booking.forms import RegistrationForm
 from portal.booking.models import Registration, Session
 from portal.choices import ListingStatus, RegistrationStatus, SessionStatus
 from portal.listings import public_url
+from portal.ratelimits import form_rate_limit
 
 NOINDEX = "noindex, nofollow"
 #: What a participant may still cancel (attended is history, cancelled stays cancelled).
@@ -59,6 +60,7 @@ def _is_past(session: Session) -> bool:
 # --- Sign-up --------------------------------------------------------------------------------------
 
 
+@form_rate_limit("booking.signup")
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_signup(request, pk: int):
     """A focused, phone-friendly sign-up page; a closed session says so (an unpublished programme is a 404)."""
@@ -148,6 +150,7 @@ def registration_detail(request, token: str):
 
 
 @tokens.private_page
+@form_rate_limit("booking.cancel")
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel(request, token: str):
     """GET: are you sure? POST: cancel (a cancelled registration stays cancelled; saying so again is polite)."""
@@ -228,7 +231,7 @@ def registration_calendar(request, token: str):
 
 
 @tokens.private_page
-@staff_member_required
+@staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_checkin(request, token: str):
     """Staff at reception scan the e-mail's QR code: the party's registration and one button to tick it."""

@@ -95,6 +95,17 @@ class Enquiry(models.Model):
     preferred_date_3 = models.DateField(_("preferred date 3"), null=True, blank=True)
     coming_by_bus = models.BooleanField(_("coming by bus"), default=False)
     message = models.TextField(_("message"), blank=True)
+    #: where the visit, lecture or dispatch takes place (the tour's, the lecture place's, the advisor request's
+    #: municipality), set by the request flows; counted in the staff reports' coverage
+    municipality = models.ForeignKey(
+        "portal.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Where the visit, lecture or dispatch takes place (for the reports)."),
+    )
     #: how many pupils or students the visit, lecture or dispatch reached, recorded by staff when it is done
     participants_reached = models.PositiveIntegerField(
         _("participants reached"),

@@ -116,6 +116,7 @@ def submit_enquiry(
     subject,
     data: dict,
     provider=None,
+    municipality=None,
     notes: Iterable[str] = (),
     base_url: str | None = None,
     language: str | None = None,
@@ -125,7 +126,8 @@ def submit_enquiry(
     ``data`` holds the requester's fields (REQUESTER_FIELDS) only; kind, status, provider and token come
     from here. ``provider`` defaults to ``subject.provider``. ``notes`` are remarks that do not block the
     request (e.g. a date outside the months a tour takes): kept in the history, shown to the requester
-    and in both e-mails. The returned instance carries the plain token as ``access_token``.
+    and in both e-mails. ``municipality`` is where the visit, lecture or dispatch takes place, when known
+    (counted in the staff reports). The returned instance carries the plain token as ``access_token``.
     """
     unknown = set(data) - set(REQUESTER_FIELDS)
     if unknown:
@@ -143,6 +145,7 @@ def submit_enquiry(
             subject=subject,
             subject_name=str(subject)[:200],
             provider=provider if provider is not None else subject.provider,
+            municipality=municipality,
             language=language,
             token_digest=digest,
             **data,

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal import tokens
+from portal.ratelimits import form_rate_limit
 from portal.surveys import services
 from portal.surveys.forms import SurveyForm
 from portal.surveys.models import SurveyInvitation
@@ -15,6 +16,7 @@ def _thanks(request, invitation, *, again: bool = False):
 
 
 @tokens.private_page
+@form_rate_limit("surveys.answer")
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey(request, token: str):
     """GET: the questions; POST: record the answers once, then the thank-you page (also for a second try)."""

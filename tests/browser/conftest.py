@@ -15,7 +15,7 @@ Three things to know:
 - live_server needs transactional tests, and those end with a flush of the whole test database. The
   reference data loaded by data migrations (regions, the working group, role groups) would be lost, so
   every browser test is marked ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)``,
-  and after each browser test's flush ``pytest_fixture_post_finalizer`` below loads that data back.
+  and after each such test's flush ``pytest_fixture_post_finalizer`` (tests/conftest.py) loads that data back.
 """
 
 import os
@@ -108,23 +108,23 @@ def artifacts():
     return ARTIFACTS
 
 
-def pytest_fixture_post_finalizer(fixturedef, request):
-    """After the flush that ends a serialized-rollback test in this directory, load the reference data back.
+def sign_in(page, live_server, user):
+    """The session cookie of a signed-in user (as client.force_login), set in the browser; a staff user is also
+    verified with their authenticator app (tests/conftest.py makes the device)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
 
-    Serialized rollback only restores that data when the *next* serialized-rollback test starts, so
-    without this the tests after the last browser test (and a test database kept with --reuse-db)
-    would find no subprefectures. Runs once the function-scoped ``_django_db_helper`` is finished,
-    while the test database still exists.
-    """
-    if fixturedef.argname != "_django_db_helper" or HERE not in Path(request.node.path).parents:
-        return
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("serialized_rollback"):
-        return  # rolled back, or flushed and given fresh content types by post_migrate: leave it
-    from django.db import connections
+    from tests.conftest import confirmed_device
 
-    with request.getfixturevalue("django_db_blocker").unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if user.is_staff:
+        session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+    session.save()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+    )

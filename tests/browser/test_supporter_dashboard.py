@@ -3,13 +3,11 @@ axe finds nothing on the dashboard's pages."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from portal.choices import EnquiryKind, EnquiryStatus
 from portal.enquiries.models import Enquiry
 from supporters.models import SupporterCompany
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import AXE_OPTIONS, describe
 from tests.factories import FactoryTourFactory
 from tests.supporters.test_dashboard import make_company, make_enquiry, make_member
@@ -20,18 +18,6 @@ browser_test = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def assert_no_axe_violations(page, what):
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{what}: {describe(violations)}"
-
-
-def sign_in(page, live_server, user):
-    """The session cookie of a signed-in user (as client.force_login), set in the browser."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ from django.db import connection
 from portal import backup
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the reference data
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""/opendata/: the published tours as CSV (観光施設一覧 layout) and JSON, the page that documents them."""
+"""/opendata/: the published tours as CSV (観光施設一覧 layout) and JSON, the pages that document them."""
 
 import csv
 import datetime as dt
@@ -242,7 +242,12 @@ def test_no_personal_data_from_enquiries(client, tours):
         base_url="http://testserver",
         language="ja",
     )
-    for path in ("/opendata/factory_tours.csv", "/opendata/factory_tours.json", "/opendata/"):
+    for path in (
+        "/opendata/factory_tours.csv",
+        "/opendata/factory_tours.json",
+        "/opendata/",
+        "/opendata/factory_tours/",
+    ):
         text = client.get(path).content.decode()
         for personal in ("山田花子", "hanako@school.example.jp", "090-1111-2222", "北見市立テスト中学校"):
             assert personal not in text, (path, personal)
@@ -257,15 +262,15 @@ def test_query_count_is_constant(client, django_assert_max_num_queries):
         assert len(read_csv(client.get("/opendata/factory_tours.csv"))) == 44
     with django_assert_max_num_queries(2):
         assert len(client.get("/opendata/factory_tours.json").json()["items"]) == 43
-    with django_assert_max_num_queries(3):
-        client.get("/opendata/")
+    with django_assert_max_num_queries(1):
+        assert client.get("/opendata/factory_tours/").context["summary"].count == 43
 
 
 PAGE_TEXTS = ["CC BY 4.0", "北海道次世代ものづくり人材育成ワーキンググループ", "国土数値情報", "観光施設一覧"]
 
 
 @pytest.mark.parametrize(("path", "language"), [("/opendata/", "ja"), ("/en/opendata/", "en")])
-def test_page_lists_the_dataset_with_downloads_and_columns(client, tours, path, language):
+def test_page_lists_the_dataset_with_downloads_and_its_dictionary(client, tours, path, language):
     response = client.get(path)
     assert response.status_code == 200
     html = response.content.decode()
@@ -273,14 +278,34 @@ def test_page_lists_the_dataset_with_downloads_and_columns(client, tours, path, 
     prefix = "/en" if language == "en" else ""
     assert f'href="{prefix}/opendata/factory_tours.csv"' in html
     assert f'href="{prefix}/opendata/factory_tours.json"' in html
+    assert f'href="{prefix}/opendata/factory_tours/"' in html
+    for text in PAGE_TEXTS:
+        assert text in html, text
+    [entry] = [entry for entry in response.context["entries"] if entry["dataset"].slug == "factory_tours"]
+    assert entry["summary"].count == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "language"), [("/opendata/factory_tours/", "ja"), ("/en/opendata/factory_tours/", "en")]
+)
+def test_dictionary_page_lists_every_column_with_licence_and_downloads(client, tours, path, language):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html
+    prefix = "/en" if language == "en" else ""
+    assert f'href="{prefix}/opendata/factory_tours.csv"' in html
+    assert f'href="{prefix}/opendata/factory_tours.json"' in html
+    assert "<code>http://testserver/opendata/factory_tours.csv</code>" in html  # the stable address
     for text in PAGE_TEXTS:
         assert text in html, text
     for name in HEADER:
         assert f'<th scope="row" lang="ja">{name}</th>' in html
-    [entry] = response.context["entries"]
-    assert entry["summary"].count == 2
+    assert response.context["summary"].count == 2
 
 
-@pytest.mark.parametrize("path", ["/opendata/nothing.csv", "/opendata/nothing.json", "/en/opendata/nothing.csv"])
+@pytest.mark.parametrize(
+    "path", ["/opendata/nothing.csv", "/opendata/nothing.json", "/en/opendata/nothing.csv", "/opendata/nothing/"]
+)
 def test_unknown_dataset_is_404(client, path):
     assert client.get(path).status_code == 404

@@ -297,7 +297,7 @@ def test_the_eleventh_rapid_post_from_one_address_is_throttled(client):
         assert client.post(JOIN, {"name": ""}).status_code == 200
     response = client.post(JOIN, form_data())
     assert response.status_code == 429
-    assert response.templates[0].name == "supporters/join/throttled.html"
+    assert response.templates[0].name == "429.html"
     assert counts() == (0, 0, 0)
     # another address is not throttled
     assert client.post(JOIN, {"name": ""}, REMOTE_ADDR="192.0.2.7").status_code == 200
