@@ -8,6 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def _reserved_invalid(address: str) -> bool:
+    domain = address.rpartition("@")[2].lower().rstrip(".")
+    return domain == "invalid" or domain.endswith(".invalid")
+
+
 def send_templated(
     *, template: str, context: dict, to: list[str], subject: str, language: str, images: dict | None = None
 ) -> None:
@@ -15,7 +20,13 @@ def send_templated(
 
     ``images`` ({content id: PNG bytes}) go with it as inline parts that the HTML shows as
     ``<img src="cid:…">``: mail programs that block ``data:`` images (Gmail does) show these.
+
+    Addresses in the reserved ``.invalid`` domain (what portal.retention leaves of a deleted person's address)
+    are dropped: nothing is sent to them, and a message with no one left is not sent at all.
     """
+    to = [address for address in to if not _reserved_invalid(address)]
+    if not to:
+        return
     with translation.override(language):
         context = {"portal_name": settings.PORTAL_NAME, **context}
         text = render_to_string(f"{template}.txt", context)

@@ -323,3 +323,13 @@ LOGGING = {
 
 # Shown in the header and in e-mails.
 PORTAL_NAME = _("Hokkaido Monozukuri Portal")
+
+# How long personal data is kept before `manage.py purge_personal_data` anonymises it (portal/retention.py;
+# the privacy page shows the same periods): days after the session, fiscal years after the one of receipt,
+# days after a supporter company withdraws or an advisor retires.
+RETENTION = {
+    "registrations": env.int("RETENTION_REGISTRATIONS_DAYS", default=365),
+    "enquiries": env.int("RETENTION_ENQUIRIES_FISCAL_YEARS", default=3),
+    "supporter_contacts": env.int("RETENTION_SUPPORTER_CONTACTS_DAYS", default=365),
+    "advisors": env.int("RETENTION_ADVISORS_DAYS", default=365),
+}

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from portal import calendar, opendata, views
+from portal import calendar, opendata, retention_views, views
 from portal.auth import StaffAdminSite
 from portal.booking import views as booking_views
 from portal.enquiries import views as enquiry_views
@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("opendata/<slug:slug>.json", opendata.dataset_json, name="opendata-json"),
     path("opendata/<slug:slug>/", opendata.dataset_page, name="opendata-dataset"),
     path("calendar.ics", calendar.calendar_ics, name="calendar"),
+    path("admin/personal-data/", retention_views.personal_data, name="personal-data"),  # issue 10
     path("admin/", admin.site.urls),
     path("", include(two_factor_urls)),  # /account/login/, /account/two_factor/setup/ …: staff sign-in
     path("enquiries/<str:token>/", enquiry_views.enquiry_status, name="enquiry-status"),

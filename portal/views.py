@@ -54,7 +54,14 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "portal/privacy.html")
+    # the retention periods come from the same rules as the purge (portal/retention.py), so they never disagree
+    from portal.retention import personal_data_kinds
+
+    rules = [
+        {"key": kind.key, "label": kind.label, "amount": kind.amount, "period": kind.period_display()}
+        for kind in personal_data_kinds()
+    ]
+    return render(request, "portal/privacy.html", {"retention_rules": rules})
 
 
 @never_cache

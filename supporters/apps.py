@@ -74,6 +74,13 @@ class SupportersConfig(AppConfig):
 
         seed_demo_advisors(stdout=stdout)
 
+    def personal_data_kinds(self) -> list:
+        """The personal data this app holds, with its retention rules (portal.retention): the supporter companies'
+        contact persons and the senior advisors (supporters/retention.py)."""
+        from supporters.retention import personal_data_kinds
+
+        return personal_data_kinds()
+
     def opendata_datasets(self) -> list:
         """What this app offers on /opendata/ (portal.opendata.Dataset): the approved supporter companies'
         public profiles and the advisors' anonymised cards."""

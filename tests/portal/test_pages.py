@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
         ("/en/about/", "en", "Hokkaido Working Group for the Next Generation in Monozukuri"),
         ("/accessibility/", "ja", "JIS X 8341-3:2016"),
         ("/en/accessibility/", "en", "JIS X 8341-3:2016"),
-        ("/privacy/", "ja", "翌年度末まで保存"),
+        ("/privacy/", "ja", "保存する情報と保存期間"),
         ("/en/privacy/", "en", "never included in open data"),
     ],
 )
