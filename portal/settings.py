@@ -139,6 +139,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": env.cache_url("SHARED_CACHE_URL", default="dbcache://portal_cache"),
 }
+# Public pages for anonymous visitors, rendered at most once per PAGE_CACHE_SECONDS per process (portal/pagecache.py).
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 30)
 if CACHES["shared"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["shared"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 100_000  # one entry per address and form
 RATELIMIT_USE_CACHE = "shared"

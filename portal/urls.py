@@ -10,6 +10,7 @@ from portal import calendar, opendata, retention_views, views
 from portal.auth import StaffAdminSite
 from portal.booking import views as booking_views
 from portal.enquiries import views as enquiry_views
+from portal.pagecache import public_page
 from portal.surveys import views as survey_views
 
 admin.site.__class__ = StaffAdminSite  # staff only, signed in with their second factor (portal/auth.py)
@@ -22,13 +23,13 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
+    path("", public_page(views.home), name="home"),
+    path("about/", public_page(views.about), name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path("map/", views.map_page, name="map"),
-    path("map/features.geojson", views.map_features, name="map-features"),
-    path("opendata/", opendata.opendata_page, name="opendata"),
+    path("map/", public_page(views.map_page), name="map"),
+    path("map/features.geojson", public_page(views.map_features), name="map-features"),
+    path("opendata/", public_page(opendata.opendata_page), name="opendata"),
     path("opendata/<slug:slug>.csv", opendata.dataset_csv, name="opendata-csv"),
     path("opendata/<slug:slug>.json", opendata.dataset_json, name="opendata-json"),
     path("opendata/<slug:slug>/", opendata.dataset_page, name="opendata-dataset"),
