@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import pdf
 from portal.geo import NearestFirstPaginator, within_nearest
+from portal.honeypot import is_spam, spam_response
 from portal.ratelimits import form_rate_limit
 from programmes import services
 from programmes.filters import FactoryTourFilter
@@ -77,6 +78,8 @@ def tour_pdf(request):
 def tour_request(request, pk: int):
     """/tours/<id>/request/: a school asks to visit a published tour; then its private status page."""
     tour = get_object_or_404(FactoryTour.objects.published().select_related("municipality", "provider"), pk=pk)
+    if is_spam(request):
+        return spam_response(request)
     form = TourRequestForm(request.POST if request.method == "POST" else None, tour=tour)
     if request.method == "POST" and form.is_valid():
         enquiry = services.request_tour(tour=tour, data=form.enquiry_data(), base_url=request.build_absolute_uri("/"))

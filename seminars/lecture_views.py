@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from portal.honeypot import is_spam, spam_response
 from portal.ratelimits import form_rate_limit
 from seminars import files, services
 from seminars.forms import LectureRequestForm
@@ -53,6 +54,8 @@ def lecture_detail(request, pk: int):
 def lecture_request(request, pk: int):
     """/seminars/lectures/<id>/request/: a school asks for a published lecture; then its private status page."""
     offer = _published_offer(pk)
+    if is_spam(request):
+        return spam_response(request)
     form = LectureRequestForm(request.POST if request.method == "POST" else None, offer=offer)
     if request.method == "POST" and form.is_valid():
         place = form.place()

@@ -114,7 +114,7 @@ class JoinForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("Filled in from the postcode; add the block and building number."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),  # street-address is for a textarea
     )
     municipality = MunicipalityChoiceField(
         label=_("Municipality"),
@@ -315,6 +315,11 @@ class SupporterAuthenticationForm(AuthenticationForm):
     username = UsernameField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # UsernameField sets autocomplete="username", which HTML does not allow on an e-mail input
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
 
     def clean_username(self):
         return unicodedata.normalize("NFKC", self.cleaned_data.get("username") or "").strip().lower()

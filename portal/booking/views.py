@@ -26,6 +26,7 @@ from portal.booking import services
 from portal.booking.forms import RegistrationForm
 from portal.booking.models import Registration, Session
 from portal.choices import ListingStatus, RegistrationStatus, SessionStatus
+from portal.honeypot import is_spam, spam_response
 from portal.listings import public_url
 from portal.ratelimits import form_rate_limit
 
@@ -90,6 +91,8 @@ def session_signup(request, pk: int):
     if state != "open" or availability == "full":
         # nothing to fill in: say why (a POST to a closed or full session writes nothing and says the same)
         return render(request, "portal/booking/signup_closed.html", context)
+    if is_spam(request):
+        return spam_response(request)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data.get("book_pair"):

@@ -72,3 +72,20 @@ def test_the_eleventh_rapid_post_from_one_address_is_throttled(form, form_paths)
     assert "What you just sent was not saved" in response.content.decode()
     # another address is not affected
     assert Client().post(path, {}, REMOTE_ADDR="198.51.100.9").status_code != 429
+
+
+@pytest.mark.parametrize("form", ["tour-request", "session-signup", "lecture-request"])
+def test_a_bot_that_fills_the_honeypot_gets_the_received_page_and_nothing_is_saved(form, form_paths, mailoutbox):
+    from portal.booking.models import Registration
+    from portal.enquiries.models import Enquiry
+
+    path = form_paths[form]
+    page = Client().get(path).content.decode()
+    assert 'name="homepage"' in page and "hidden" in page
+    before = (Enquiry.objects.count(), Registration.objects.count())
+    mailoutbox.clear()
+    response = Client().post(path, {"homepage": "https://spam.example", "email": "bot@example.jp"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "portal/received.html"
+    assert (Enquiry.objects.count(), Registration.objects.count()) == before
+    assert mailoutbox == []

@@ -285,6 +285,7 @@ def test_the_form_has_a_label_for_every_input(client, tour):
             "coming_by_bus",
             "message",
             "consent",
+            "homepage",  # the honeypot: labelled too, though hidden from people
         ]
     )
     for field_id in ids:
