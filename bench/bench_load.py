@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -406,8 +407,10 @@ def load() -> list[Result]:
             status, headers, _body = _get(port, path)
             if status in (301, 302):  # e.g. a language prefix: measure the page itself
                 path = headers["Location"]
-            for _ in range(3):  # warm each worker's caches and connections
-                _get(port, path)
+            # warm every worker (each has its own page cache): a burst of simultaneous requests reaches them all,
+            # as the steady traffic of a running server would have
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(lambda _n, path=path: _get(port, path), range(32)))
             rows[label] = (_wrk(port, path, str(lua)) if use_wrk else _python_load(port, path)) | {"path": path}
         signups = _sign_ups(port, ids["session"])
     finally:
