@@ -11,8 +11,13 @@ from django.shortcuts import render
 FIELD = "homepage"
 
 
+def filled(data) -> bool:
+    """Whether the honeypot of a form's ``data`` was filled in (forms that check it themselves use this)."""
+    return bool(data.get(FIELD, "").strip())
+
+
 def is_spam(request) -> bool:
-    return request.method == "POST" and bool(request.POST.get(FIELD, "").strip())
+    return request.method == "POST" and filled(request.POST)
 
 
 def spam_response(request):

@@ -21,7 +21,7 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import mail
+from portal import honeypot, mail
 from portal.choices import Audience, EnquiryKind, Industry
 from portal.enquiries import services as enquiry_services
 from portal.enquiries.forms import DATE_FIELDS, NUMBER_WIDGET, EnquiryRequestForm, NormalisedEmailField, PhoneField
@@ -97,7 +97,7 @@ class FieldsetsMixin:
 
     @property
     def is_spam(self) -> bool:
-        return bool(self.data.get("homepage"))
+        return honeypot.filled(self.data)
 
 
 # --- an advisor applies ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
+from portal import honeypot
 from portal.choices import Industry, SupportOffer
 from portal.enquiries.forms import NormalisedEmailField, PhoneField
 from portal.models import Municipality
@@ -211,7 +212,7 @@ class JoinForm(forms.Form):
 
     @property
     def is_spam(self) -> bool:
-        return bool(self.data.get("homepage"))
+        return honeypot.filled(self.data)
 
     def clean(self):
         cleaned = super().clean()
